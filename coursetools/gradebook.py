@@ -1,0 +1,82 @@
+"""Reading marks out of nbgrader's gradebook, per grade cell and per exercise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+
+
+def course_config(course: Path):
+    """The traitlets config of ``course/nbgrader_config.py``."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+
+
+def exercise_of(grade_id: str) -> str:
+    """``p1_e3_hidden_stride2`` -> ``p1_e3`` (SPEC §8: ids say part and exercise)."""
+    return "_".join(grade_id.split("_")[:2])
+
+
+@dataclass
+class Submission:
+    """Marks of one student: {grade_id: (score, max_score)} over all notebooks."""
+
+    student: str
+    cells: dict[str, tuple[float | None, float]] = field(default_factory=dict)
+
+    def by_exercise(self) -> dict[str, tuple[float, float]]:
+        out: dict[str, list[float]] = {}
+        for grade_id, (score, max_score) in self.cells.items():
+            row = out.setdefault(exercise_of(grade_id), [0.0, 0.0])
+            row[0] += score or 0.0
+            row[1] += max_score
+        return {k: (v[0], v[1]) for k, v in out.items()}
+
+    @property
+    def total(self) -> tuple[float, float]:
+        return (sum(s or 0.0 for s, _ in self.cells.values()),
+                sum(m for _, m in self.cells.values()))
+
+
+def read_marks(course: Path, assignment: str = paths.ASSIGNMENT) -> dict[str, Submission]:
+    """{student: Submission} for every graded submission of ``assignment``."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    cfg = course_config(course)
+    result = {}
+    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+        for student in gb.students:
+            try:
+                submission = gb.find_submission(assignment, student.id)
+            except MissingEntry:
+                continue
+            marks = Submission(student.id)
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    marks.cells[grade.name] = (grade.score, grade.max_score)
+            result[student.id] = marks
+    return result
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+def marks_table(marks: dict[str, Submission]) -> str:
+    """A text table: one row per student, one column per exercise, and the total."""
+    exercises = sorted({e for s in marks.values() for e in s.by_exercise()},
+                       key=lambda e: (e.split("_")[0], int(e.split("_")[1][1:])))
+    header = ["estudiante"] + exercises + ["total"]
+    rows = []
+    for student in sorted(marks):
+        per = marks[student].by_exercise()
+        got, full = marks[student].total
+        rows.append([student] + [f"{_fmt(per[e][0])}/{_fmt(per[e][1])}" if e in per else "-"
+                                 for e in exercises] + [f"{_fmt(got)}/{_fmt(full)}"])
+    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [header] + rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

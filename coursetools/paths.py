@@ -1,0 +1,13 @@
+"""Where things are in the course directory (the repository root)."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "lab2"
+NOTEBOOK_TWINS = ROOT / "notebooks"           # editable text twins (jupytext percent)
+SOURCE = ROOT / "source" / ASSIGNMENT          # instructor notebooks (built from the twins)
+RELEASE = ROOT / "release" / ASSIGNMENT        # student version (generated, committed)
+DATA = ROOT / "data" / "cats-and-dogs"         # bundled photos
+EXAMPLES = ROOT / "examples"                   # example submissions as code per cell
+HELPER_PACKAGE = ROOT / "cnnlab"               # what the release carries
+NOTEBOOKS = {"parte1_numpy": "p1"}            # notebook name -> grade_id prefix of its cells

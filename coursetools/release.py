@@ -1,0 +1,44 @@
+"""Make the student release: ``release/lab2/`` with notebooks, helper package and photos.
+
+Steps: copy ``cnnlab/`` into ``source/lab2/`` (so nbgrader ships it and
+autograde restores the trusted copy over a student's), run nbgrader's
+``generate_assignment``, then copy the photos with their licence into
+``release/lab2/data/cats-and-dogs`` (the source folder does not carry them,
+so autograde does not copy 700 files per student).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from . import nbgrader_cli, notebooks, paths
+
+_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+
+def sync_helper(source: Path = paths.SOURCE) -> None:
+    """Copy the helper package next to the source notebooks."""
+    target = source / "cnnlab"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(paths.HELPER_PACKAGE, target, ignore=_IGNORE)
+
+
+def release(course: Path = paths.ROOT) -> Path:
+    """Regenerate ``course/release/lab2`` from ``course/source/lab2``; return it."""
+    source = course / "source" / paths.ASSIGNMENT
+    stale = notebooks.build_all(check=True) if course == paths.ROOT else []
+    if stale:
+        raise RuntimeError(
+            "source notebooks differ from their twins in notebooks/: run "
+            "`python -m coursetools notebooks` first: " + ", ".join(map(str, stale))
+        )
+    sync_helper(source)
+    nbgrader_cli.run(["generate_assignment", paths.ASSIGNMENT, "--force"], course)
+    target = course / "release" / paths.ASSIGNMENT
+    data = target / "data" / "cats-and-dogs"
+    if data.exists():
+        shutil.rmtree(data)
+    shutil.copytree(course / "data" / "cats-and-dogs", data)
+    return target
