@@ -104,12 +104,14 @@ def _features(array: np.ndarray) -> list[float] | None:
         warnings.simplefilter("ignore")
         if not np.all(np.isfinite(x)):
             raise CheckFailed("el resultado contiene NaN o infinitos")
-        norm = float(np.linalg.norm(x))
-        if norm == 0.0:
+        scale = float(np.max(np.abs(x))) if x.size else 0.0
+        if scale == 0.0:
             return None
-        features = [math.log(norm)]
+        y = x / scale  # avoids overflow in the norm of huge values
+        norm = float(np.linalg.norm(y))
+        features = [math.log(scale) + math.log(norm)]
         for k in range(N_PROJECTIONS):
-            features.append(float(np.dot(x, _weights(x.size, k))) / norm)
+            features.append(float(np.dot(y, _weights(y.size, k))) / norm)
     return features
 
 

@@ -1,0 +1,86 @@
+"""End to end: the example class through nbgrader (generate -> submit -> autograde -> gradebook).
+
+Every expectation is exact, per grade cell: a student keeps the full points of
+every cell not listed, and gets exactly the listed score in the listed cells.
+"""
+
+import re
+
+import nbformat
+import pytest
+
+from coursetools import examples, paths
+from test_notebooks import ORIGINAL_PRINTS
+
+# Cells that each example student loses, with the score they keep there.
+EXPECTED_LOSSES = {
+    "perfecto": {},
+    "vectorizado": {},
+    # conv_backward crops with [pad:-pad]: only the pad-0 hidden case breaks.
+    "bug_pad_slice": {"p1_e5_hidden_pad0": 0},
+    # pool_backward with = : overlapping windows (visible, gradient check) break;
+    # the stride-2 case has no overlap and still passes.
+    "bug_pool_assign": {"p1_e7_visible": 0, "p1_e7_hidden_gradcheck": 0},
+    # conv_forward ignores the stride: only the stride-2 hidden case breaks.
+    "bug_stride_ignored": {"p1_e3_hidden_stride2": 0},
+    # average-pool backward without /(f*f): the average half of each Exercise 7 cell.
+    "bug_avg_no_divide": {"p1_e7_visible": 5, "p1_e7_hidden_stride2": 2,
+                          "p1_e7_hidden_gradcheck": 2},
+}
+
+
+def full_points() -> dict[str, float]:
+    points = {}
+    for name in paths.NOTEBOOKS:
+        nb = nbformat.read(paths.SOURCE / f"{name}.ipynb", as_version=4)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") and cell.cell_type == "code":
+                points[meta["grade_id"]] = meta["points"]
+    return points
+
+
+def test_every_example_student_was_graded(graded_class):
+    assert set(graded_class) == set(examples.roster())
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED_LOSSES))
+def test_exact_points_per_grade_cell(graded_class, student):
+    expected = dict(full_points())
+    expected.update(EXPECTED_LOSSES[student])
+    got = {cell: score for cell, (score, _) in graded_class[student].cells.items()
+           if cell in expected}
+    assert got == expected
+
+
+def test_untouched_release_scores_zero_in_every_graded_cell(graded_class):
+    cells = graded_class["sin_tocar"].cells
+    assert set(full_points()) <= set(cells)
+    assert {cell: score for cell, (score, _) in cells.items() if cell in full_points()} == \
+        {cell: 0 for cell in full_points()}
+
+
+def _stdout(nb) -> str:
+    return "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.outputs if o.output_type == "stream")
+
+
+def test_perfect_submission_prints_the_original_numbers_and_no_stderr(course, graded_class):
+    nb = nbformat.read(course / "autograded" / "perfecto" / paths.ASSIGNMENT / "parte1_numpy.ipynb",
+                       as_version=4)
+    tokens = set(re.findall(r"-?\d+\.\d+", _stdout(nb)))
+    assert [v for v in ORIGINAL_PRINTS if v not in tokens] == []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for out in cell.outputs:
+                assert out.output_type != "error", cell.metadata["nbgrader"]["grade_id"]
+                assert not (out.output_type == "stream" and out.name == "stderr")
+
+
+def test_feedback_for_a_buggy_submission_shows_reason_and_hint(course, graded_class):
+    nb = nbformat.read(course / "autograded" / "bug_stride_ignored" / paths.ASSIGNMENT /
+                       "parte1_numpy.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") ==
+                "p1_e3_hidden_stride2")
+    text = "\n".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+    assert "✗ prueba oculta [0/3 puntos]" in text and "Motivo:" in text

@@ -1,0 +1,147 @@
+"""Structure of the instructor notebooks and of the committed release."""
+
+import re
+
+import nbformat
+import pytest
+
+from coursetools import notebooks, paths
+
+GRADE_ID = re.compile(r"^p\d_e\d+_(solution|visible|hidden|answer|bonus)(_[a-z0-9_]+)?$")
+MARKS = re.compile(r"\bmarks\(\s*(\d+(?:\.\d+)?)\s*,")
+
+
+def source_notebooks():
+    return [nbformat.read(paths.SOURCE / f"{n}.ipynb", as_version=4) for n in paths.NOTEBOOKS]
+
+
+def test_source_notebooks_are_built_from_their_text_twins():
+    assert notebooks.build_all(check=True) == [], "run `make notebooks` after editing notebooks/"
+
+
+def test_grade_ids_follow_the_naming_rule():
+    for nb in source_notebooks():
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader")
+            if meta and (meta["grade"] or meta["solution"]):
+                assert GRADE_ID.match(meta["grade_id"]), meta["grade_id"]
+
+
+def test_marks_in_each_test_cell_add_up_to_its_points():
+    cells = 0
+    for nb in source_notebooks():
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            found = [float(x) for x in MARKS.findall(cell.source)]
+            if meta.get("grade") and cell.cell_type == "code":
+                cells += 1
+                assert found and sum(found) == meta["points"], meta["grade_id"]
+                assert cell.source.rstrip().splitlines()[-1].strip() in (
+                    "puntos_de_la_celda()", "### END HIDDEN TESTS"), meta["grade_id"]
+            else:
+                assert sum(found) == 0, f"marks outside a graded cell: {meta.get('grade_id')}"
+    assert cells >= 20
+
+
+def test_part1_points():
+    points = {}
+    for cell in source_notebooks()[0].cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            exercise = "_".join(meta["grade_id"].split("_")[:2])
+            kind = "visible" if "_visible" in meta["grade_id"] else "hidden"
+            points[(exercise, kind)] = points.get((exercise, kind), 0) + meta["points"]
+    visible = {e: p for (e, k), p in points.items() if k == "visible"}
+    # the original notebook's marks for Exercises 1-7
+    assert visible == {"p1_e1": 5, "p1_e2": 5, "p1_e3": 15, "p1_e4": 10,
+                       "p1_e5": 15, "p1_e6": 10, "p1_e7": 10}
+    hidden = {e for (e, k) in points if k == "hidden"}
+    assert hidden == set(visible)
+
+
+def _regions(source: str, begin: str, end: str):
+    inside, lines, outside = False, [], []
+    for line in source.splitlines():
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        else:
+            (lines if inside else outside).append(line.strip())
+    return lines, outside
+
+
+def _release_text() -> str:
+    parts = []
+    for path in sorted(paths.RELEASE.rglob("*")):
+        if path.is_file() and path.suffix in (".ipynb", ".py", ".txt", ".md"):
+            parts.append(path.read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+def test_release_holds_no_solution_no_hidden_test_and_no_output():
+    released = _release_text()
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS"):
+        assert marker not in released
+    for nb in source_notebooks():
+        hidden, solution, outside = [], [], []
+        for cell in nb.cells:
+            h, out = _regions(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+            s, out = _regions("\n".join(out), "BEGIN SOLUTION", "END SOLUTION")
+            hidden += h
+            solution += s
+            outside += out
+        secret = {line for line in hidden + solution if len(line) > 12} - set(outside)
+        assert len(secret) > 100
+        leaked = [line for line in secret if line in released]
+        assert leaked == []
+    for name in paths.NOTEBOOKS:
+        nb = nbformat.read(paths.RELEASE / f"{name}.ipynb", as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None
+
+
+# Numbers the original notebook printed for Exercises 1-7 (they must not appear in the release).
+ORIGINAL_PRINTS = [
+    "0.64212494", "-0.18117553", "0.77174916", "0.74152348", "1.32476273", "0.43928671",
+    "17.154767154043057",
+    "0.3337664511415829", "4.1749337", "9.00045401", "1.79056239", "-2.293963", "-0.5189402",
+    "10.78547069", "1.42173371", "13.11009042",
+    "1.88596049", "0.30974852", "-0.3170466", "0.481606", "-0.43747686",
+    "2.65440726", "2.09732919", "0.89256196", "1.44060519", "1.5964877", "2.39887598",
+    "1.23583026", "1.36481958", "1.84392163", "2.43182155", "1.29498747", "1.06769765",
+    "-0.03144582", "0.21101766", "-0.4691968", "-0.19309428", "0.52805193", "0.1648492",
+    "1.7587047105903002", "-30.84696464944313", "163.5455610593757",
+    "0.71167353", "-0.32448496", "-1.00187064", "0.23625079", "-0.10215984", "-1.14129263",
+    "0.10204082",
+    "0.10390017715645054", "1.24312631", "-1.05329248", "-1.03592891",
+    "0.31078158", "0.10580814", "0.30923847", "-0.2046901", "-0.00154311", "-0.31049824",
+]
+
+
+def test_release_does_not_contain_the_expected_values():
+    released = _release_text()
+    assert [v for v in ORIGINAL_PRINTS if v.lstrip("-") in released] == []
+
+
+def test_helper_package_in_the_release_implements_no_exercise():
+    names = ["zero_pad", "conv_single_step", "conv_forward", "pool_forward", "conv_backward",
+             "create_mask_from_window", "distribute_value", "pool_backward"]
+    for path in (paths.RELEASE / "cnnlab").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not [n for n in names if re.search(rf"def {n}\b", text)], path
+
+
+def test_release_is_what_generate_assignment_makes(course):
+    """The committed release equals a fresh nbgrader release of source/ (in `course`)."""
+    fresh = course / "release" / paths.ASSIGNMENT
+
+    def files(root):
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+                if p.is_file() and "__pycache__" not in p.parts}
+
+    committed, regenerated = files(paths.RELEASE), files(fresh)
+    assert sorted(committed) == sorted(regenerated)
+    different = [name for name in committed if committed[name] != regenerated[name]]
+    assert different == [], "run `make release` and commit release/"
