@@ -34,8 +34,9 @@ def demo(course: Path = paths.ROOT) -> str:
     print("1/5 release: notebooks -> release/lab2 ...", flush=True)
     release.release(course)
     print("2/5 example submissions -> submitted/ ...", flush=True)
-    for folder in ("submitted", "autograded", "feedback"):
-        shutil.rmtree(course / folder, ignore_errors=True)
+    for student in examples.roster():  # only the example students' folders are replaced
+        for folder in ("submitted", "autograded", "feedback"):
+            shutil.rmtree(course / folder / student, ignore_errors=True)
     students = examples.build_class(course)
     print(f"3/5 autograde of {len(students)} submissions ...", flush=True)
     autograde(course)

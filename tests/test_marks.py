@@ -96,3 +96,10 @@ def test_summary_prints_per_exercise_and_draws(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Total visible: 10/15" in out and "Ejercicio 2: 0/5" in out
     assert len(shown) == 1 and len(shown[0].axes[0].patches) == 6
+
+
+def test_a_failed_zero_mark_check_shows_a_cross(capsys):
+    with M.marks(0, "e0_id"):
+        raise NameError("carne_1")
+    assert M.puntos_de_la_celda() == 0
+    assert "✗ [0 puntos]" in capsys.readouterr().out

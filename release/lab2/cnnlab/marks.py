@@ -35,6 +35,10 @@ class Result:
     reason: str = ""
 
     @property
+    def passed(self) -> bool:
+        return not self.reason
+
+    @property
     def exercise(self) -> str:
         return self.key.split("_", 1)[0]
 
@@ -77,8 +81,10 @@ class _Box:
         r = self.result
         tag = "prueba oculta " if r.hidden else ""
         unit = "punto" if r.available == 1 else "puntos"
-        if r.earned == r.available:
+        if r.passed:
             head = f"✓ {tag}[{_number(r.available)} {unit}]"
+        elif r.available == 0:
+            head = f"✗ {tag}[0 {unit}]"
         else:
             head = f"✗ {tag}[{_number(r.earned)}/{_number(r.available)} {unit}]"
         lines = []
@@ -101,7 +107,7 @@ class _Box:
 
     def _repr_html_(self) -> str:
         head, lines = self._lines()
-        ok = self.result.earned == self.result.available
+        ok = self.result.passed
         color, background = ("#1b5e20", "#e8f5e9") if ok else ("#b71c1c", "#ffebee")
         body = "".join(f"<div style='font-size:0.9em'>{html.escape(x)}</div>" for x in lines)
         return (

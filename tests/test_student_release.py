@@ -1,0 +1,59 @@
+"""The release works on its own, as on a student's computer: nothing from the instructor's repo."""
+
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from coursetools import examples, paths
+
+
+@pytest.fixture(scope="module")
+def student_copy(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("alumna") / paths.ASSIGNMENT
+    shutil.copytree(paths.RELEASE, folder)
+    return folder
+
+
+def run(nb, folder: Path):
+    env_backup = dict(os.environ)
+    os.environ.pop("PYTHONPATH", None)
+    os.environ.pop("LAB2_DATA", None)
+    os.environ["MPLBACKEND"] = "Agg"
+    try:
+        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(folder)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(env_backup)
+    return nb
+
+
+def test_completed_release_runs_with_its_own_helper_and_photos(student_copy):
+    spec = examples.roster()["perfecto"]
+    nb = examples.build_notebook("parte1_numpy", spec, student_copy, paths.SOURCE)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import cnnlab, cnnlab.data\n"
+        "print('HELPER', cnnlab.__file__)\n"
+        "print('DATA', cnnlab.data.find_data_dir())"))
+    run(nb, student_copy)
+    text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
+                     for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                if o.output_type == "error"]
+    assert "Total visible: 70/70" in text
+    assert f"HELPER {student_copy / 'cnnlab' / '__init__.py'}" in text
+    assert f"DATA {student_copy / 'data' / 'cats-and-dogs'}" in text
+
+
+def test_untouched_release_runs_to_the_end_with_red_marks(student_copy):
+    nb = nbformat.read(student_copy / "parte1_numpy.ipynb", as_version=4)
+    run(nb, student_copy)
+    text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
+                     for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "Total visible: 0/70" in text
+    assert text.count("no está implementada") >= 8
+    assert "✗ [0 puntos]" in text  # the identity check fails visibly even though it is worth 0
