@@ -29,14 +29,30 @@ def export(course: Path) -> Path:
     return target
 
 
+def forget_students(course: Path, students) -> None:
+    """Remove these students' folders and gradebook rows (other students are kept)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    cfg = gradebook.course_config(course)
+    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+        for student in students:
+            try:
+                gb.remove_student(student)
+            except MissingEntry:
+                pass
+    for student in students:
+        for folder in ("submitted", "autograded", "feedback"):
+            shutil.rmtree(course / folder / student, ignore_errors=True)
+
+
 def demo(course: Path = paths.ROOT) -> str:
     """Release, build the example class, autograde it, feedback, export; return the table."""
+    # The example students are replaced as a whole; their old grades would stop
+    # nbgrader from regenerating a release whose cells changed.
+    forget_students(course, examples.roster())
     print("1/5 release: notebooks -> release/lab2 ...", flush=True)
     release.release(course)
     print("2/5 example submissions -> submitted/ ...", flush=True)
-    for student in examples.roster():  # only the example students' folders are replaced
-        for folder in ("submitted", "autograded", "feedback"):
-            shutil.rmtree(course / folder / student, ignore_errors=True)
     students = examples.build_class(course)
     print(f"3/5 autograde of {len(students)} submissions ...", flush=True)
     autograde(course)

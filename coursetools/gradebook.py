@@ -22,18 +22,27 @@ def exercise_of(grade_id: str) -> str:
 
 @dataclass
 class Submission:
-    """Marks of one student: {grade_id: (score, max_score)} over all notebooks."""
+    """Marks of one student: {grade_id: (score, max_score)} over all notebooks.
+
+    ``score`` is None for a cell that still waits for a manual grade.
+    """
 
     student: str
     cells: dict[str, tuple[float | None, float]] = field(default_factory=dict)
 
-    def by_exercise(self) -> dict[str, tuple[float, float]]:
-        out: dict[str, list[float]] = {}
+    def by_exercise(self) -> dict[str, tuple[float, float, bool]]:
+        """{exercise: (score, max_score, some cell still needs a manual grade)}."""
+        out: dict[str, list] = {}
         for grade_id, (score, max_score) in self.cells.items():
-            row = out.setdefault(exercise_of(grade_id), [0.0, 0.0])
+            row = out.setdefault(exercise_of(grade_id), [0.0, 0.0, False])
             row[0] += score or 0.0
             row[1] += max_score
-        return {k: (v[0], v[1]) for k, v in out.items()}
+            row[2] = row[2] or score is None
+        return {k: tuple(v) for k, v in out.items()}
+
+    @property
+    def pending(self) -> bool:
+        return any(score is None for score, _ in self.cells.values())
 
     @property
     def total(self) -> tuple[float, float]:
@@ -56,7 +65,8 @@ def read_marks(course: Path, assignment: str = paths.ASSIGNMENT) -> dict[str, Su
             marks = Submission(student.id)
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
-                    marks.cells[grade.name] = (grade.score, grade.max_score)
+                    score = None if grade.needs_manual_grade else grade.score
+                    marks.cells[grade.name] = (score, grade.max_score)
             result[student.id] = marks
     return result
 
@@ -74,9 +84,13 @@ def marks_table(marks: dict[str, Submission]) -> str:
     for student in sorted(marks):
         per = marks[student].by_exercise()
         got, full = marks[student].total
-        rows.append([student] + [f"{_fmt(per[e][0])}/{_fmt(per[e][1])}" if e in per else "-"
-                                 for e in exercises] + [f"{_fmt(got)}/{_fmt(full)}"])
+        star = lambda pending: "*" if pending else ""  # noqa: E731
+        rows.append([student] + [f"{_fmt(per[e][0])}{star(per[e][2])}/{_fmt(per[e][1])}"
+                                 if e in per else "-" for e in exercises]
+                    + [f"{_fmt(got)}{star(marks[student].pending)}/{_fmt(full)}"])
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [header] + rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    if any(s.pending for s in marks.values()):
+        lines.append("* sin contar las respuestas que esperan calificación manual (formgrader)")
     return "\n".join(lines)

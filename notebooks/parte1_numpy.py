@@ -786,6 +786,665 @@ puntos_de_la_celda()
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# ## Ejercicio 8 — Una CNN pequeña que aprende
+#
+# Con las piezas anteriores armamos una red completa y la entrenamos con fotos de
+# gatos y perros reducidas a 16×16 píxeles:
+#
+# ```
+# imagen 16×16×3 → conv 3×3, 16 filtros (stride 1, pad 2) → ReLU → max-pool 2×2 (stride 2)
+#               → aplanar (9·9·16 = 1296) → capa densa 1296→2 → softmax → P(gato), P(perro)
+# ```
+#
+# La convolución con `pad = 2` y `f = 3` agranda la imagen a 18×18; el *pooling* la
+# reduce a 9×9. La capa densa multiplica el vector aplanado de cada imagen, de
+# largo `n_fc`, por `W3` de forma `(n_fc, 2)` y suma `b3` de forma `(1, 2)`.
+# **No escriba 1296 en su código**: las pruebas usan imágenes de otros tamaños, y
+# `n_fc` sale de la forma de `W3` (o de aplanar con `reshape(m, -1)`).
+#
+# ### Los datos
+#
+# Las fotos se cargan con `cnnlab.data.load_dataset`, que busca la carpeta
+# `data/cats-and-dogs` (ver la celda). Las etiquetas son un vector de forma `(m,)`
+# con 0 = gato y 1 = perro, y los píxeles se escalan de 0–255 a 0–1.
+
+# %% tipo="fijo" id="p1_e8_data"
+import os
+
+from cnnlab.data import load_dataset
+
+EVALUANDO = bool(os.environ.get("NBGRADER_EXECUTION"))  # nbgrader lo define al calificar
+target_size = (16, 16)
+train_images, train_labels, test_images, test_labels = load_dataset(size=target_size)
+X_train = train_images / 255.0
+X_test = test_images / 255.0
+print("X_train:", X_train.shape, " etiquetas:", train_labels.shape)
+print("X_test: ", X_test.shape, " etiquetas:", test_labels.shape)
+
+fig, axes = plt.subplots(2, 8, figsize=(10, 3))
+for ax, index in zip(axes.ravel(), np.r_[0:8, -8:0]):
+    ax.imshow(train_images[index])
+    ax.set_title("perro" if train_labels[index] else "gato", fontsize=9)
+    ax.axis("off")
+fig.suptitle("Algunas fotos de entrenamiento a 16×16 píxeles")
+plt.show()
+
+# %% [markdown]
+# ### Funciones dadas
+#
+# Estas funciones ya están escritas; léalas, porque las va a usar.
+#
+# - `one_hot_encode(labels, 2)` convierte etiquetas `(m,)` en una matriz `(m, 2)` con un 1 por fila.
+# - `relu(Z)` devuelve `(A, Z)`; `relu_backward(dA, Z)` deja pasar el gradiente donde `Z > 0`.
+# - `softmax(Z)` convierte cada fila de `Z (m, 2)` en probabilidades que suman 1.
+# - `compute_cost(A_last, Y)` es la entropía cruzada **promediada** sobre las `m` imágenes.
+# - `initialize_parameters(n_H, n_W, n_C, n_filters=16)` crea `W1 (3, 3, n_C, n_filters)`,
+#   `b1 (1, 1, 1, n_filters)`, `W3 (n_fc, 2)` y `b3 (1, 2)`, con `n_fc` calculado a partir
+#   del tamaño de las imágenes.
+
+# %% tipo="fijo" id="p1_e8_given"
+CONV_HPARAMS = {"stride": 1, "pad": 2}
+POOL_HPARAMS = {"f": 2, "stride": 2}
+
+
+def one_hot_encode(labels, num_classes):
+    """Etiquetas enteras (m,) -> matriz (m, num_classes) con un 1 en la columna de cada etiqueta."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"se esperaban etiquetas de forma (m,), no {labels.shape}")
+    one_hot = np.zeros((labels.shape[0], num_classes))
+    one_hot[np.arange(labels.shape[0]), labels] = 1.0
+    return one_hot
+
+
+def relu(Z):
+    """ReLU casilla por casilla. Devuelve A (forma de Z) y Z como cache."""
+    return np.maximum(0, Z), Z
+
+
+def relu_backward(dA, Z):
+    """Gradiente respecto de la entrada de ReLU: dA donde Z > 0, y 0 en el resto."""
+    return dA * (Z > 0)
+
+
+def softmax(Z):
+    """Probabilidades por fila: Z (m, C) -> A (m, C), cada fila suma 1."""
+    shifted = np.exp(Z - np.max(Z, axis=1, keepdims=True))
+    return shifted / np.sum(shifted, axis=1, keepdims=True)
+
+
+def compute_cost(A_last, Y):
+    """Entropía cruzada promedio: A_last y Y de forma (m, C); devuelve un float."""
+    m = Y.shape[0]
+    return float(-np.sum(Y * np.log(A_last + 1e-12)) / m)
+
+
+def fc_size(n_H, n_W, n_filters):
+    """Largo del vector aplanado tras conv (f 3, pad 2, stride 1) y max-pool (f 2, stride 2)."""
+    conv_H, conv_W = n_H + 2, n_W + 2
+    return (conv_H // 2) * (conv_W // 2) * n_filters
+
+
+def initialize_parameters(n_H, n_W, n_C, n_filters=16, n_classes=2):
+    """Pesos al azar (escala de He) y sesgos en cero para imágenes (n_H, n_W, n_C)."""
+    n_fc = fc_size(n_H, n_W, n_filters)
+    return {
+        "W1": np.random.randn(3, 3, n_C, n_filters) * np.sqrt(2.0 / (9 * n_C)),
+        "b1": np.zeros((1, 1, 1, n_filters)),
+        "W3": np.random.randn(n_fc, n_classes) * np.sqrt(1.0 / n_fc),
+        "b3": np.zeros((1, n_classes)),
+    }
+
+
+# %% [markdown]
+# ### Ejercicio 8a — El paso hacia adelante
+#
+# Implemente `simple_cnn_model`: aplique en orden `conv_forward` (con `CONV_HPARAMS`),
+# `relu`, `pool_forward` (modo `"max"`, con `POOL_HPARAMS`), aplane con
+# `reshape(m, -1)`, calcule `Z3 = A2_flat @ W3 + b3` y `softmax`. Guarde en `caches`
+# todo lo que `backward_propagation` va a necesitar; una buena elección es un
+# diccionario con el cache de la convolución, `Z1`, el cache del *pooling*, la forma
+# de `A2`, `A2_flat` y `W3`.
+
+# %% tipo="solucion" id="p1_e8_solution_forward"
+def simple_cnn_model(image_array, parameters):
+    """Paso hacia adelante de la CNN pequeña.
+
+    image_array -- imágenes, array (m, n_H, n_W, n_C) con valores en [0, 1]
+    parameters  -- dict con W1, b1, W3, b3 (ver initialize_parameters)
+    Devuelve A_last, array (m, 2) de probabilidades, y caches para backward_propagation.
+    """
+    ### BEGIN SOLUTION
+    Z1, cache_conv = conv_forward(image_array, parameters["W1"], parameters["b1"], CONV_HPARAMS)
+    A1, _ = relu(Z1)
+    A2, cache_pool = pool_forward(A1, POOL_HPARAMS, mode="max")
+    A2_flat = A2.reshape(A2.shape[0], -1)
+    Z3 = A2_flat @ parameters["W3"] + parameters["b3"]
+    A_last = softmax(Z3)
+    caches = {"conv": cache_conv, "Z1": Z1, "pool": cache_pool, "A2_shape": A2.shape,
+              "A2_flat": A2_flat, "W3": parameters["W3"]}
+    ### END SOLUTION
+    return A_last, caches
+
+
+# %% tipo="prueba" id="p1_e8_visible_forward" puntos=5
+np.random.seed(seed_)
+X_prueba = np.random.rand(2, 5, 7, 3)
+parametros_prueba = initialize_parameters(5, 7, 3, n_filters=4)
+with marks(5, "e8_forward", pista="conv -> relu -> max-pool -> aplanar -> W3, b3 -> softmax; sin tamaños fijos."):
+    A_prueba, caches_prueba = simple_cnn_model(X_prueba, parametros_prueba)
+    print("A_last =\n", A_prueba)
+    check_array(A_prueba, "fp1:2x2:n:030121889eb.06ac920c69e.05f4c1e456d.0e635a60c71.0687a161413", "A_last")
+puntos_de_la_celda()
+
+# %% tipo="prueba" id="p1_e8_hidden_forward" puntos=2
+# Prueba oculta: otra forma de imagen (4x6, 2 canales), 3 filtros y 3 imágenes.
+### BEGIN HIDDEN TESTS
+_rs = np.random.RandomState(801)
+np.random.seed(802)
+_params = initialize_parameters(4, 6, 2, n_filters=3)
+_X = _rs.rand(3, 4, 6, 2)
+with marks(2, "e8_oculta_forward", oculta=True):
+    _A = simple_cnn_model(_X, _params)[0]
+    check_array(_A, "fp1:3x2:n:08c887ddd84.02dc9714191.0fdd6c09d86.03d7dd3d02e.08a8558694e", "A_last")
+puntos_de_la_celda()
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Ejercicio 8b — El paso hacia atrás
+#
+# Con softmax y entropía cruzada juntas, el gradiente del costo promedio respecto de
+# `Z3` es simplemente
+#
+# $$dZ_3 = \frac{1}{m}\,(A_{last} - Y)$$
+#
+# (no vuelva a multiplicar por la derivada de softmax: ya está incluida). De ahí:
+#
+# - capa densa: `dW3 = A2_flat.T @ dZ3`, `db3 = dZ3.sum(axis=0, keepdims=True)` y
+#   `dA2_flat = dZ3 @ W3.T`, que se vuelve a la forma de `A2`;
+# - *pooling*: `dA1 = pool_backward(dA2, cache_pool, mode="max")`;
+# - ReLU: `dZ1 = relu_backward(dA1, Z1)`;
+# - convolución: `_, dW1, db1 = conv_backward(dZ1, cache_conv)`.
+#
+# Devuelva un diccionario con las claves `"dW1"`, `"db1"`, `"dW3"` y `"db3"`, cada una
+# con la forma de su parámetro.
+
+# %% tipo="solucion" id="p1_e8_solution_backward"
+def backward_propagation(A_last, Y, caches):
+    """Gradientes del costo promedio respecto de W1, b1, W3 y b3.
+
+    A_last -- probabilidades (m, 2) de simple_cnn_model
+    Y      -- etiquetas one-hot (m, 2)
+    caches -- lo que devolvió simple_cnn_model
+    Devuelve gradients, dict con "dW1", "db1", "dW3", "db3".
+    """
+    ### BEGIN SOLUTION
+    m = Y.shape[0]
+    dZ3 = (A_last - Y) / m
+    dW3 = caches["A2_flat"].T @ dZ3
+    db3 = np.sum(dZ3, axis=0, keepdims=True)
+    dA2 = (dZ3 @ caches["W3"].T).reshape(caches["A2_shape"])
+    dA1 = pool_backward(dA2, caches["pool"], mode="max")
+    dZ1 = relu_backward(dA1, caches["Z1"])
+    _, dW1, db1 = conv_backward(dZ1, caches["conv"])
+    gradients = {"dW1": dW1, "db1": db1, "dW3": dW3, "db3": db3}
+    ### END SOLUTION
+    return gradients
+
+
+# %% tipo="prueba" id="p1_e8_visible_gradients" puntos=5
+# Compara sus gradientes con gradientes numéricos (diferencias centradas, h = 1e-6)
+# del costo, en hasta 20 coordenadas de cada parámetro. (Las entradas se eligieron
+# lejos de los quiebres de ReLU y del max-pooling, donde la derivada no existe.)
+np.random.seed(seed_)
+X_prueba = np.random.rand(3, 5, 7, 3)
+Y_prueba = one_hot_encode(np.array([0, 1, 1]), 2)
+parametros_prueba = initialize_parameters(5, 7, 3, n_filters=4)
+
+
+def _error_gradiente(nombre):
+    A, caches = simple_cnn_model(X_prueba, parametros_prueba)
+    analitico = backward_propagation(A, Y_prueba, caches)["d" + nombre]
+    objetivo = parametros_prueba[nombre]
+    assert np.shape(analitico) == objetivo.shape, f"d{nombre} tiene forma {np.shape(analitico)}"
+
+    def costo(valor):
+        copia = dict(parametros_prueba, **{nombre: valor})
+        return compute_cost(simple_cnn_model(X_prueba, copia)[0], Y_prueba)
+
+    indices = sample_indices(objetivo.shape, 20, seed=3)
+    numerico = numeric_gradient(costo, objetivo.copy(), indices, h=1e-6)
+    error = relative_error(numerico, [analitico[i] for i in indices])
+    print(f"d{nombre}: error relativo {error:.1e}")
+    assert error < 1e-6, f"d{nombre} no coincide con el gradiente numérico (error {error:.1e})"
+
+
+with marks(2, "e8_dW1", pista="dZ1 = relu_backward(pool_backward(dA2, ...), Z1); luego conv_backward."):
+    _error_gradiente("W1")
+with marks(1, "e8_db1", pista="db1 sale de conv_backward con el mismo dZ1."):
+    _error_gradiente("b1")
+with marks(1, "e8_dW3", pista="dZ3 es (A_last - Y) dividido entre m, sin la derivada de softmax encima."):
+    _error_gradiente("W3")
+with marks(1, "e8_db3", pista="db3 suma dZ3 sobre las imágenes."):
+    _error_gradiente("b3")
+puntos_de_la_celda()
+
+# %% tipo="prueba" id="p1_e8_hidden_gradients" puntos=3
+# Prueba oculta: los gradientes exactos en otro lote (4 imágenes de 6x4, 2 filtros).
+### BEGIN HIDDEN TESTS
+_rs = np.random.RandomState(803)
+np.random.seed(804)
+_params = initialize_parameters(6, 4, 3, n_filters=2)
+_X = _rs.rand(4, 6, 4, 3)
+_Y = one_hot_encode(np.array([1, 0, 0, 1]), 2)
+
+
+def _gradientes():
+    _A, _caches = simple_cnn_model(_X, _params)
+    return backward_propagation(_A, _Y, _caches)
+
+
+with marks(1, "e8_oculta_dW1", oculta=True):
+    check_array(_gradientes()["dW1"], "fp1:3x3x3x2:n:1a54359a33f.0aa62d6cc3b.13f721a0c4a.0dbb7e27e87.08c08fce076", "dW1")
+with marks(1, "e8_oculta_dW3", oculta=True):
+    check_array(_gradientes()["dW3"], "fp1:24x2:n:049e96c598d.1209308bffb.1158d92f231.0454d557e2e.1e2f8069642", "dW3")
+with marks(1, "e8_oculta_sesgos", oculta=True):
+    check_array(_gradientes()["db1"], "fp1:1x1x1x2:n:048574cba47.0c366eb6825.02454fab6ef.0de02475def.0f8bc6bd50e", "db1")
+    check_array(_gradientes()["db3"], "fp1:1x2:n:12ab5c13c3b.0c790461c90.0bb03bd155b.00f3a26efc9.172763d4045", "db3")
+puntos_de_la_celda()
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Ejercicio 8c — Un paso de descenso de gradiente
+#
+# Actualice cada parámetro restándole `learning_rate` por su gradiente:
+# `W1 ← W1 − α·dW1`, y lo mismo para `b1`, `W3` y `b3`. Devuelva el diccionario
+# de parámetros.
+
+# %% tipo="solucion" id="p1_e8_solution_update"
+def update_parameters(parameters, gradients, learning_rate=0.01):
+    """Un paso de descenso de gradiente.
+
+    parameters    -- dict con W1, b1, W3, b3
+    gradients     -- dict con dW1, db1, dW3, db3 (mismas formas)
+    learning_rate -- float, tamaño del paso
+    Devuelve parameters con los valores actualizados.
+    """
+    ### BEGIN SOLUTION
+    for name in ("W1", "b1", "W3", "b3"):
+        parameters[name] = parameters[name] - learning_rate * gradients["d" + name]
+    ### END SOLUTION
+    return parameters
+
+
+# %% tipo="prueba" id="p1_e8_visible_update" puntos=5
+np.random.seed(seed_)
+parametros_prueba = initialize_parameters(5, 7, 3, n_filters=4)
+gradientes_prueba = {"d" + k: np.random.randn(*v.shape) for k, v in parametros_prueba.items()}
+with marks(5, "e8_update", pista="Cada parámetro menos learning_rate por su gradiente (claves dW1, db1, dW3, db3)."):
+    nuevos = update_parameters(dict(parametros_prueba), gradientes_prueba, learning_rate=0.1)
+    check_array(nuevos["W1"], "fp1:3x3x3x4:n:12050b03352.1060ba3907d.1873de3fa38.19df4d1ba63.15ea473c9ec", "W1")
+    check_array(nuevos["b1"], "fp1:1x1x1x4:n:0d90e066f0a.155574a5080.051aba600a6.10445974ff4.18f58e795cf", "b1")
+    check_array(nuevos["W3"], "fp1:48x2:n:1596e326aa0.1b75de1fcde.105e79fe33f.11b12bbc2e8.120cbcc6159", "W3")
+    check_array(nuevos["b3"], "fp1:1x2:n:0c68921e667.08d98b68be1.0f09233b3b4.1612a328836.04b4de56035", "b3")
+puntos_de_la_celda()
+
+# %% tipo="prueba" id="p1_e8_hidden_update" puntos=2
+# Prueba oculta: otro learning rate y otros parámetros; se devuelven los cuatro.
+### BEGIN HIDDEN TESTS
+_rs = np.random.RandomState(805)
+_params = {"W1": _rs.randn(3, 3, 2, 3), "b1": _rs.randn(1, 1, 1, 3),
+           "W3": _rs.randn(12, 2), "b3": _rs.randn(1, 2)}
+_grads = {"d" + k: _rs.randn(*v.shape) for k, v in _params.items()}
+with marks(2, "e8_oculta_update", oculta=True):
+    _nuevos = update_parameters(dict(_params), _grads, learning_rate=0.3)
+    assert sorted(_nuevos) == ["W1", "W3", "b1", "b3"], "faltan o sobran parámetros"
+    check_array(_nuevos["W1"], "fp1:3x3x2x3:n:13de592d11a.15d6e5fdc9c.15b89a14cde.18befdef77a.1ad2636426d", "W1")
+    check_array(_nuevos["b1"], "fp1:1x1x1x3:n:0aeceebac9d.052f41160fe.0591e017644.05437c4a963.10c87d9065e", "b1")
+    check_array(_nuevos["W3"], "fp1:12x2:n:17ad2bdb18b.16804afa4ad.0c6490113ea.10d1ccf4ff7.0f00579fe71", "W3")
+    check_array(_nuevos["b3"], "fp1:1x2:n:0dc2babbaf9.0c1fe9eeb7f.1e1b5d9fc2d.009f3ac8ef3.0473b9575f9", "b3")
+puntos_de_la_celda()
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Ejercicio 8d — ¿Aprende?
+#
+# La siguiente prueba entrena su red 15 pasos sobre un lote sintético de 8 imágenes
+# en el que los "perros" tienen la mitad superior más clara. Si el paso hacia
+# adelante, el hacia atrás y la actualización están bien, el costo baja al menos a
+# la mitad.
+
+# %% tipo="prueba" id="p1_e8_visible_training" puntos=5
+np.random.seed(seed_)
+etiquetas_sinteticas = np.array([0, 1, 0, 1, 1, 0, 1, 0])
+X_sintetico = np.random.rand(8, 6, 6, 3) * 0.3
+X_sintetico[etiquetas_sinteticas == 1, :3] += 0.6
+Y_sintetico = one_hot_encode(etiquetas_sinteticas, 2)
+parametros_sinteticos = initialize_parameters(6, 6, 3, n_filters=4)
+with marks(5, "e8_training", pista="Si las pruebas anteriores pasan, esta también debería pasar."):
+    costos_sinteticos = []
+    for paso in range(15):
+        A, caches = simple_cnn_model(X_sintetico, parametros_sinteticos)
+        costos_sinteticos.append(compute_cost(A, Y_sintetico))
+        gradientes = backward_propagation(A, Y_sintetico, caches)
+        parametros_sinteticos = update_parameters(parametros_sinteticos, gradientes, learning_rate=0.5)
+    print(f"costo inicial {costos_sinteticos[0]:.4f}, costo final {costos_sinteticos[-1]:.4f}")
+    assert costos_sinteticos[-1] <= 0.5 * costos_sinteticos[0], "el costo no bajó a la mitad"
+puntos_de_la_celda()
+
+# %% [markdown]
+# ## Ejercicio 9 (bonus) — La convolución sin bucles sobre posiciones
+#
+# Las versiones con cuatro bucles llaman a NumPy una vez por cada casilla de la
+# salida; el trabajo útil (unas pocas multiplicaciones) es mucho menor que el costo
+# de cada llamada desde Python. Para entrenar con cientos de imágenes hace falta
+# expresar la convolución como **una sola operación grande**.
+#
+# La idea (llamada *im2col*): juntar todas las ventanas en una matriz con una fila
+# por ventana y `f·f·n_C_prev` columnas; entonces la convolución es **un producto de
+# matrices** por `W` reacomodado a `(f·f·n_C_prev, n_C)`. NumPy puede darle las
+# ventanas sin copiar nada:
+#
+# ```
+# from numpy.lib.stride_tricks import sliding_window_view
+# ventanas = sliding_window_view(A_pad, (f, f), axis=(1, 2))[:, ::stride, ::stride]
+# # forma (m, n_H, n_W, n_C_prev, f, f)
+# ```
+#
+# Para el paso hacia atrás, las mismas matrices dan `dW` (otro producto) y el
+# gradiente de cada ventana; para devolverlo a `dA_prev` se suman las ventanas en
+# su lugar, recorriendo solo las `f·f` posiciones **dentro** del filtro (un bucle de
+# 9 vueltas, no de miles). El *pooling* se vectoriza igual: `max` o `mean` sobre los
+# dos últimos ejes de las ventanas.
+#
+# **Ejercicio (bonus).** Implemente las cuatro funciones sin bucles de Python sobre
+# imágenes, filas, columnas o canales. Deben dar los mismos resultados que sus
+# versiones con bucles (hasta el redondeo). Si coinciden, el entrenamiento de abajo
+# las usa y tarda segundos en lugar de minutos.
+
+# %% tipo="solucion" id="p1_e9_solution_conv_forward"
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv_forward_vec(A_prev, W, b, hparameters):
+    """Como conv_forward, sin bucles sobre posiciones. Mismas formas y mismo cache."""
+    ### BEGIN SOLUTION
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    f, _, n_C_prev, n_C = W.shape
+    windows = sliding_window_view(zero_pad(A_prev, pad), (f, f), axis=(1, 2))
+    windows = windows[:, ::stride, ::stride]                   # (m, n_H, n_W, C, f, f)
+    m, n_H, n_W = windows.shape[:3]
+    cols = windows.transpose(0, 1, 2, 4, 5, 3).reshape(m * n_H * n_W, f * f * n_C_prev)
+    Z = (cols @ W.reshape(f * f * n_C_prev, n_C)).reshape(m, n_H, n_W, n_C) + b.reshape(1, 1, 1, n_C)
+    ### END SOLUTION
+    return Z, (A_prev, W, b, hparameters)
+
+
+# %% tipo="solucion" id="p1_e9_solution_pool_forward"
+def pool_forward_vec(A_prev, hparameters, mode="max"):
+    """Como pool_forward, sin bucles sobre posiciones. Mismas formas y mismo cache."""
+    ### BEGIN SOLUTION
+    f, stride = hparameters["f"], hparameters["stride"]
+    windows = sliding_window_view(A_prev, (f, f), axis=(1, 2))[:, ::stride, ::stride]
+    A = windows.max(axis=(4, 5)) if mode == "max" else windows.mean(axis=(4, 5))
+    ### END SOLUTION
+    return A, (A_prev, hparameters)
+
+
+# %% tipo="solucion" id="p1_e9_solution_conv_backward"
+def conv_backward_vec(dZ, cache):
+    """Como conv_backward, sin bucles sobre posiciones (solo sobre las f·f del filtro)."""
+    ### BEGIN SOLUTION
+    A_prev, W, b, hparameters = cache
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    f, _, n_C_prev, n_C = W.shape
+    m, n_H_prev, n_W_prev, _ = A_prev.shape
+    _, n_H, n_W, _ = dZ.shape
+    A_pad = zero_pad(A_prev, pad)
+    windows = sliding_window_view(A_pad, (f, f), axis=(1, 2))[:, ::stride, ::stride][:, :n_H, :n_W]
+    cols = windows.transpose(0, 1, 2, 4, 5, 3).reshape(m * n_H * n_W, f * f * n_C_prev)
+    dZ_rows = dZ.reshape(m * n_H * n_W, n_C)
+    dW = (cols.T @ dZ_rows).reshape(W.shape)
+    db = dZ.sum(axis=(0, 1, 2)).reshape(1, 1, 1, n_C)
+    dcols = (dZ_rows @ W.reshape(-1, n_C).T).reshape(m, n_H, n_W, f, f, n_C_prev)
+    dA_pad = np.zeros(A_pad.shape)
+    for di in range(f):
+        for dj in range(f):
+            dA_pad[:, di:di + stride * n_H:stride, dj:dj + stride * n_W:stride, :] += dcols[:, :, :, di, dj, :]
+    dA_prev = dA_pad[:, pad:pad + n_H_prev, pad:pad + n_W_prev, :]
+    ### END SOLUTION
+    return dA_prev, dW, db
+
+
+# %% tipo="solucion" id="p1_e9_solution_pool_backward"
+def pool_backward_vec(dA, cache, mode="max"):
+    """Como pool_backward, sin bucles sobre posiciones (solo sobre las f·f de la ventana)."""
+    ### BEGIN SOLUTION
+    A_prev, hparameters = cache
+    f, stride = hparameters["f"], hparameters["stride"]
+    _, n_H, n_W, _ = dA.shape
+    if mode == "max":
+        windows = sliding_window_view(A_prev, (f, f), axis=(1, 2))[:, ::stride, ::stride]
+        share = (windows == windows.max(axis=(4, 5), keepdims=True)) * dA[..., None, None]
+    else:
+        share = np.broadcast_to(dA[..., None, None] / (f * f), dA.shape + (f, f))
+    dA_prev = np.zeros(A_prev.shape)
+    for di in range(f):
+        for dj in range(f):
+            dA_prev[:, di:di + stride * n_H:stride, dj:dj + stride * n_W:stride, :] += share[..., di, dj]
+    ### END SOLUTION
+    return dA_prev
+
+
+# %% tipo="prueba" id="p1_e9_bonus_conv_forward" puntos=3
+# Bonus: los mismos casos que el ejercicio 3, y uno con stride 2 y pad 0.
+np.random.seed(seed_)
+A_prev = np.random.randn(10, 7, 7, 5)
+W = np.random.randn(3, 3, 5, 8)
+b = np.random.randn(1, 1, 1, 8)
+with marks(2, "e9_conv_forward", pista="Mismas formas y valores que conv_forward."):
+    check_array(conv_forward_vec(A_prev, W, b, {"pad": 1, "stride": 1})[0], "fp1:10x7x7x8:n:05fc655495e.111e8185cc2.1c0632668e5.1deb031ab63.0a72831d150", "Z")
+with marks(1, "e9_conv_forward_stride2", pista="Tome cada stride-ésima ventana: [:, ::stride, ::stride]."):
+    check_array(conv_forward_vec(A_prev, W, b, {"pad": 0, "stride": 2})[0], "fp1:10x3x3x8:n:10f3faacb33.02c6e7d0f0f.1b45183b5eb.04af6bb3e28.014b2ccf19c", "Z")
+puntos_de_la_celda()
+
+# %% tipo="prueba" id="p1_e9_bonus_pool_forward" puntos=2
+np.random.seed(seed_)
+A_prev = np.random.randn(2, 5, 5, 3)
+with marks(1, "e9_pool_forward_max", pista="max sobre los dos ejes de la ventana."):
+    check_array(pool_forward_vec(A_prev, {"stride": 1, "f": 3})[0], "fp1:2x3x3x3:n:18f36e8ffbb.0db6abe5aeb.13c30b67bb0.1dbc791dae5.1f97c1887e1", "A (max)")
+with marks(1, "e9_pool_forward_average", pista="mean sobre los dos ejes de la ventana."):
+    check_array(pool_forward_vec(A_prev, {"stride": 2, "f": 2}, mode="average")[0], "fp1:2x2x2x3:n:1e7cf50bb5d.0d459a41abc.05d44c09c36.1396f7915be.1459c4144a5", "A (average)")
+puntos_de_la_celda()
+
+# %% tipo="prueba" id="p1_e9_bonus_conv_backward" puntos=3
+np.random.seed(seed_)
+A_prev = np.random.randn(10, 7, 7, 5)
+W = np.random.randn(3, 3, 5, 8)
+b = np.random.randn(1, 1, 1, 8)
+dZ_bonus = np.random.randn(10, 3, 3, 8)  # salida de 7x7 con pad 2, f 3, stride 3
+with marks(2, "e9_conv_backward", pista="Mismos resultados que conv_backward (dA, dW, db)."):
+    for nombre, valor, huella in zip(
+            ("dA", "dW", "db"),
+            conv_backward_vec(dZ_bonus, (A_prev, W, b, {"pad": 2, "stride": 3})),
+            ("fp1:10x7x7x5:n:1cb681ea592.0666008ace1.1cf5ed83d7f.196e6533385.1866f22c86c", "fp1:3x3x5x8:n:19f2c333dcd.00e8a3ee718.05cfe51f995.0c6ca0dd766.1e35892936c", "fp1:1x1x1x8:n:0344fc1e3c6.059c6ad9e50.13102b8576a.008ed5748e0.0cf387fdc4e")):
+        check_array(valor, huella, nombre)
+with marks(1, "e9_conv_backward_pad0", pista="Con pad 0 el recorte debe conservar todo."):
+    _dZ0 = np.random.RandomState(9).randn(10, 5, 5, 8)
+    check_array(conv_backward_vec(_dZ0, (A_prev, W, b, {"pad": 0, "stride": 1}))[0], "fp1:10x7x7x5:n:06734aa1ea7.0b5923fd4d8.0bfb1caf289.090c5408a7f.1dfdc8d177d", "dA")
+puntos_de_la_celda()
+
+# %% tipo="prueba" id="p1_e9_bonus_pool_backward" puntos=2
+np.random.seed(seed_)
+A_prev = np.random.randn(5, 5, 3, 2)
+dA = np.random.randn(5, 4, 2, 2)
+with marks(1, "e9_pool_backward_max", pista="Máscara del máximo de cada ventana por dA, sumada en su lugar."):
+    check_array(pool_backward_vec(dA, (A_prev, {"stride": 1, "f": 2}), mode="max"), "fp1:5x5x3x2:n:1beb15c1f7a.062e6d08c72.0e96f9db251.02ce86f54b3.029b8f9e9ba", "dA_prev")
+with marks(1, "e9_pool_backward_average", pista="dA / (f·f) sumado en cada posición de la ventana."):
+    check_array(pool_backward_vec(dA, (A_prev, {"stride": 1, "f": 2}), mode="average"), "fp1:5x5x3x2:n:00d227f2e30.1d71f69c058.13bf77343a8.02b62c04156.19035e798de", "dA_prev")
+puntos_de_la_celda()
+
+# %% [markdown]
+# ### ¿Cuánto más rápido?
+#
+# La gráfica compara el tiempo de la convolución hacia adelante sobre un lote de
+# 32 fotos de 16×16 con 16 filtros: sus bucles, su versión vectorizada (si coincide
+# con la de bucles) y, si PyTorch está instalado, `torch.nn.functional.conv2d`.
+
+# %% tipo="fijo" id="p1_e9_timing"
+from cnnlab import timing
+from cnnlab.training import layers_agree
+
+capas_bucles = {"conv_forward": conv_forward, "conv_backward": conv_backward,
+                "pool_forward": pool_forward, "pool_backward": pool_backward}
+capas_vectorizadas = {"conv_forward": conv_forward_vec, "conv_backward": conv_backward_vec,
+                      "pool_forward": pool_forward_vec, "pool_backward": pool_backward_vec}
+vectorizadas_ok, motivo = layers_agree(capas_bucles, capas_vectorizadas)
+print("Capas vectorizadas:", "coinciden con las de bucles" if vectorizadas_ok else f"no se usan ({motivo})")
+
+if not EVALUANDO:
+    np.random.seed(seed_)
+    lote = X_train[:32]
+    W_t, b_t = np.random.randn(3, 3, 3, 16) * 0.1, np.zeros((1, 1, 1, 16))
+    tiempos = {}
+    try:
+        tiempos["bucles (NumPy)"] = timing.best_time(conv_forward, lote, W_t, b_t, CONV_HPARAMS, repeat=1)
+    except NotImplementedError:
+        pass
+    if vectorizadas_ok:
+        tiempos["vectorizada (NumPy)"] = timing.best_time(conv_forward_vec, lote, W_t, b_t, CONV_HPARAMS)
+    try:
+        import torch
+        import torch.nn.functional as F
+        x_t = torch.from_numpy(lote).permute(0, 3, 1, 2)
+        w_t = torch.from_numpy(W_t).permute(3, 2, 0, 1)
+        tiempos["PyTorch conv2d"] = timing.best_time(F.conv2d, x_t, w_t, padding=2)
+    except ImportError:
+        print("PyTorch no está instalado: se omite su barra.")
+    if tiempos:
+        timing.bar_chart(tiempos, "Convolución hacia adelante, 32 imágenes 16×16×3, 16 filtros")
+
+# %% [markdown]
+# ## Entrenamiento con las fotos
+#
+# Ahora sí: descenso de gradiente por mini-lotes sobre las fotos de entrenamiento.
+# Si sus capas vectorizadas coinciden con las de bucles, se usan las vectorizadas y
+# se entrena con todas las fotos; si no, se usan las de bucles con un subconjunto
+# pequeño (sería demasiado lento). Al calificar, el entrenamiento se reduce a unos
+# pocos lotes: no da puntos, solo se muestra.
+
+# %% tipo="fijo" id="p1_e8_train"
+from tqdm.auto import tqdm
+
+from cnnlab.training import minibatches, use_layers
+
+
+def entrenar(X, etiquetas, parameters, epocas, tam_lote, learning_rate, max_lotes=None):
+    """Descenso de gradiente por mini-lotes; devuelve los parámetros y el costo medio por época."""
+    rng = np.random.RandomState(seed_)
+    Y = one_hot_encode(etiquetas, 2)
+    costos = []
+    barra = tqdm(total=epocas, desc="épocas", disable=EVALUANDO)
+    for epoca in range(epocas):
+        suma, vistos = 0.0, 0
+        for numero, idx in enumerate(minibatches(len(X), tam_lote, rng)):
+            if max_lotes is not None and numero >= max_lotes:
+                break
+            A, caches = simple_cnn_model(X[idx], parameters)
+            suma += compute_cost(A, Y[idx]) * len(idx)
+            vistos += len(idx)
+            parameters = update_parameters(parameters, backward_propagation(A, Y[idx], caches),
+                                           learning_rate)
+        costos.append(suma / vistos)
+        barra.update(1)
+        barra.set_postfix(costo=f"{costos[-1]:.4f}")
+    barra.close()
+    return parameters, costos
+
+
+def precision(X, etiquetas, parameters, tam_lote=100):
+    """Porcentaje de imágenes cuya clase más probable es la correcta."""
+    aciertos = 0
+    for inicio in range(0, len(X), tam_lote):
+        A, _ = simple_cnn_model(X[inicio:inicio + tam_lote], parameters)
+        aciertos += int(np.sum(np.argmax(A, axis=1) == etiquetas[inicio:inicio + tam_lote]))
+    return 100.0 * aciertos / len(X)
+
+
+if vectorizadas_ok:
+    capas, n_train, epocas, max_lotes = capas_vectorizadas, len(X_train), 30, None
+else:
+    capas, n_train, epocas, max_lotes = capas_bucles, 64, 3, None
+if EVALUANDO:
+    epocas, max_lotes = 1, 2
+print(f"Entrenando con {n_train} fotos, {epocas} épocas, capas "
+      f"{'vectorizadas' if vectorizadas_ok else 'con bucles'}.")
+
+np.random.seed(seed_)
+parametros = initialize_parameters(*target_size, 3)
+try:
+    with use_layers(globals(), capas):
+        parametros, costos = entrenar(X_train[:n_train], train_labels[:n_train], parametros,
+                                      epocas, tam_lote=32, learning_rate=0.05, max_lotes=max_lotes)
+        acc_train = precision(X_train[:n_train], train_labels[:n_train], parametros)
+        acc_test = precision(X_test, test_labels, parametros) if not EVALUANDO else float("nan")
+    print(f"Costo: {costos[0]:.4f} en la primera época, {costos[-1]:.4f} en la última")
+    print(f"Precisión en entrenamiento: {acc_train:.1f} %   en prueba: {acc_test:.1f} %")
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    ax.plot(range(1, len(costos) + 1), costos, marker="o")
+    ax.set_xlabel("época")
+    ax.set_ylabel("costo medio (entropía cruzada)")
+    ax.set_title("Costo por época")
+    fig.tight_layout()
+    plt.show()
+except NotImplementedError:
+    print("Complete los ejercicios 3 a 8 para poder entrenar.")
+
+# %% [markdown]
+# ### Preguntas (calificación manual, 5 puntos cada una)
+#
+# Responda en la celda de abajo de cada pregunta, con sus palabras y usando lo que
+# observó arriba.
+#
+# **Pregunta 1.** La precisión en prueba de esta red es modesta. ¿Por qué cree que
+# rinde así? Piense en la resolución de las imágenes, en el tamaño de la red y en la
+# cantidad de datos.
+
+# %% [markdown] tipo="respuesta" id="p1_e8_answer_q1" puntos=5
+# ### BEGIN SOLUTION
+# Ejemplo de respuesta: a 16×16 se pierde casi toda la forma del animal; una sola
+# capa convolucional de 16 filtros 3×3 solo ve rasgos muy locales (bordes, colores);
+# 560 fotos son pocas y variadas (fondos, posturas), así que la red aprende sobre
+# todo colores y brillo, y sobreajusta.
+# ### END SOLUTION
+
+# %% [markdown]
+# **Pregunta 2.** ¿Qué cambiaría para mejorarla? Proponga al menos tres cambios
+# concretos y diga qué espera de cada uno.
+
+# %% [markdown] tipo="respuesta" id="p1_e8_answer_q2" puntos=5
+# ### BEGIN SOLUTION
+# Ejemplo: más resolución (64×64); más capas convolucionales con pooling para ver
+# rasgos más grandes; aumento de datos (volteos, recortes); un optimizador con
+# momento o Adam y más épocas; normalizar por canal; regularización (dropout,
+# weight decay) para reducir el sobreajuste; más fotos.
+# ### END SOLUTION
+
+# %% [markdown]
+# **Pregunta 3.** ¿Por qué las versiones con bucles son tan lentas? Use la gráfica
+# de tiempos para explicar qué cambia en la versión vectorizada y qué más hace
+# PyTorch.
+
+# %% [markdown] tipo="respuesta" id="p1_e8_answer_q3" puntos=5
+# ### BEGIN SOLUTION
+# Ejemplo: con bucles, Python interpreta y llama a NumPy una vez por casilla de la
+# salida (cientos de miles de veces por lote); el costo de cada llamada supera al
+# cálculo. La versión vectorizada hace una sola multiplicación de matrices grande en
+# código compilado (BLAS), cientos de veces más rápida. PyTorch además usa núcleos
+# optimizados para convolución, varios hilos y la GPU si la hay.
+# ### END SOLUTION
+
+# %% [markdown]
 # ## Resumen
 #
 # La tabla y la gráfica muestran los puntos de las pruebas visibles que ha ejecutado.

@@ -26,6 +26,13 @@ EXPECTED_LOSSES = {
     # average-pool backward without /(f*f): the average half of each Exercise 7 cell.
     "bug_avg_no_divide": {"p1_e7_visible": 5, "p1_e7_hidden_stride2": 2,
                           "p1_e7_hidden_gradcheck": 2},
+    # softmax derivative on top of A - Y: every gradient is wrong, yet the cost
+    # still falls on the synthetic batch (more slowly), so the training check passes.
+    "bug_softmax_derivative": {"p1_e8_visible_gradients": 0, "p1_e8_hidden_gradients": 0},
+    # gradients of the summed cost (m times too large): wrong gradients, and with
+    # the test's learning rate the steps are too large for the cost to halve.
+    "bug_not_averaged": {"p1_e8_visible_gradients": 0, "p1_e8_hidden_gradients": 0,
+                         "p1_e8_visible_training": 0},
 }
 
 
@@ -51,6 +58,7 @@ def test_exact_points_per_grade_cell(graded_class, student):
     got = {cell: score for cell, (score, _) in graded_class[student].cells.items()
            if cell in expected}
     assert got == expected
+    assert len(expected) >= 30
 
 
 def test_untouched_release_scores_zero_in_every_graded_cell(graded_class):
@@ -84,3 +92,12 @@ def test_feedback_for_a_buggy_submission_shows_reason_and_hint(course, graded_cl
                 "p1_e3_hidden_stride2")
     text = "\n".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
     assert "✗ prueba oculta [0/3 puntos]" in text and "Motivo:" in text
+
+
+def test_written_answers_wait_for_a_manual_grade(graded_class):
+    for student in ("perfecto", "bug_pad_slice"):
+        cells = graded_class[student].cells
+        assert [cells[f"p1_e8_answer_q{k}"] for k in (1, 2, 3)] == [(None, 5.0)] * 3
+    # an untouched answer is worth 0 without waiting for anyone
+    cells = graded_class["sin_tocar"].cells
+    assert [cells[f"p1_e8_answer_q{k}"] for k in (1, 2, 3)] == [(0.0, 5.0)] * 3

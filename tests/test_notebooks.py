@@ -49,14 +49,26 @@ def test_part1_points():
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade"):
             exercise = "_".join(meta["grade_id"].split("_")[:2])
-            kind = "visible" if "_visible" in meta["grade_id"] else "hidden"
+            kind = meta["grade_id"].split("_")[2]
             points[(exercise, kind)] = points.get((exercise, kind), 0) + meta["points"]
     visible = {e: p for (e, k), p in points.items() if k == "visible"}
-    # the original notebook's marks for Exercises 1-7
+    # the original notebook's marks for Exercises 1-7, and SPEC's 4 x 5 for Exercise 8
     assert visible == {"p1_e1": 5, "p1_e2": 5, "p1_e3": 15, "p1_e4": 10,
-                       "p1_e5": 15, "p1_e6": 10, "p1_e7": 10}
+                       "p1_e5": 15, "p1_e6": 10, "p1_e7": 10, "p1_e8": 20}
     hidden = {e for (e, k) in points if k == "hidden"}
     assert hidden == set(visible)
+    assert points[("p1_e8", "answer")] == 15
+    assert points[("p1_e9", "bonus")] == 10
+
+
+def test_written_questions_are_manually_graded_markdown_cells():
+    answers = [c for c in source_notebooks()[0].cells
+               if "_answer_" in c.metadata.get("nbgrader", {}).get("grade_id", "")]
+    assert [c.metadata.nbgrader.grade_id for c in answers] == [
+        "p1_e8_answer_q1", "p1_e8_answer_q2", "p1_e8_answer_q3"]
+    for cell in answers:
+        meta = cell.metadata.nbgrader
+        assert cell.cell_type == "markdown" and meta.solution and meta.grade and meta.points == 5
 
 
 def _regions(source: str, begin: str, end: str):
@@ -127,7 +139,9 @@ def test_release_does_not_contain_the_expected_values():
 
 def test_helper_package_in_the_release_implements_no_exercise():
     names = ["zero_pad", "conv_single_step", "conv_forward", "pool_forward", "conv_backward",
-             "create_mask_from_window", "distribute_value", "pool_backward"]
+             "create_mask_from_window", "distribute_value", "pool_backward", "simple_cnn_model",
+             "backward_propagation", "update_parameters", "conv_forward_vec", "conv_backward_vec",
+             "pool_forward_vec", "pool_backward_vec"]
     for path in (paths.RELEASE / "cnnlab").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not [n for n in names if re.search(rf"def {n}\b", text)], path

@@ -44,7 +44,7 @@ def test_completed_release_runs_with_its_own_helper_and_photos(student_copy):
                      for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                 if o.output_type == "error"]
-    assert "Total visible: 70/70" in text
+    assert "Total visible: 100/100" in text
     assert f"HELPER {student_copy / 'cnnlab' / '__init__.py'}" in text
     assert f"DATA {student_copy / 'data' / 'cats-and-dogs'}" in text
 
@@ -54,6 +54,6 @@ def test_untouched_release_runs_to_the_end_with_red_marks(student_copy):
     run(nb, student_copy)
     text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
                      for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "Total visible: 0/70" in text
+    assert "Total visible: 0/100" in text
     assert text.count("no está implementada") >= 8
     assert "✗ [0 puntos]" in text  # the identity check fails visibly even though it is worth 0
