@@ -4,19 +4,13 @@ import numpy as np
 import pytest
 
 from cnnlab.training import LAYER_NAMES, layers_agree, minibatches, use_layers
-from coursetools import examples, paths
+from coursetools import reference
 
 
 @pytest.fixture(scope="module")
 def solutions():
     """The instructor's loop and vectorised layers, executed from the source notebook."""
-    namespace = {"np": np}
-    cells = examples.solution_cells(paths.SOURCE / "parte1_numpy.ipynb")
-    for grade_id in ("p1_e1_solution", "p1_e2_solution", "p1_e3_solution", "p1_e4_solution",
-                     "p1_e5_solution", "p1_e6_solution_mask", "p1_e6_solution_distribute",
-                     "p1_e7_solution", "p1_e9_solution_conv_forward", "p1_e9_solution_pool_forward",
-                     "p1_e9_solution_conv_backward", "p1_e9_solution_pool_backward"):
-        exec(cells[grade_id], namespace)
+    namespace = reference.part1_namespace()
     loops = {name: namespace[name] for name in LAYER_NAMES}
     fast = {name: namespace[name + "_vec"] for name in LAYER_NAMES}
     return loops, fast

@@ -35,7 +35,8 @@ def windows(n: int = 7, f: int = 3, stride: int = 2, pad: int = 1):
     for k, (h, w) in enumerate([(0, 0), (0, 1), (1, 0), (out - 1, out - 1)]):
         top, left = h * stride, w * stride
         ax.add_patch(Rectangle((left - 0.5, top - 0.5), f, f, fill=False, lw=2.5,
-                               ec=colors[k], label=f"salida[{h},{w}]: filas {top}–{top + f - 1}"))
+                               ec=colors[k], label=f"salida[{h},{w}]: filas {top}–{top + f - 1}, "
+                                                   f"columnas {left}–{left + f - 1}"))
     ax.set_title(f"entrada {n}×{n}, pad={pad}, f={f}, stride={stride} → salida {out}×{out}")
     ax.set_xticks(range(size))
     ax.set_yticks(range(size))
