@@ -28,3 +28,9 @@ c.OverwriteCells.add_missing_cells = True
 # Per-cell time-out (seconds); a cell that runs longer is interrupted and scores 0.
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
+
+# PyTorch's C++ side logs warnings straight to the process's stderr (for example
+# "[W1128 14:00:00.000000000 NNPACK.cpp:56] Could not initialize NNPACK!"); nbgrader
+# would give 0 points to a test cell with any stderr, so those lines are dropped.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?m)^\[W\d{4} \d\d:\d\d:\d\d"

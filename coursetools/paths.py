@@ -10,4 +10,4 @@ RELEASE = ROOT / "release" / ASSIGNMENT        # student version (generated, com
 DATA = ROOT / "data" / "cats-and-dogs"         # bundled photos
 EXAMPLES = ROOT / "examples"                   # example submissions as code per cell
 HELPER_PACKAGE = ROOT / "cnnlab"               # what the release carries
-NOTEBOOKS = {"parte1_numpy": "p1"}            # notebook name -> grade_id prefix of its cells
+NOTEBOOKS = {"parte1_numpy": "p1", "parte2_pytorch": "p2"}  # notebook -> grade_id prefix

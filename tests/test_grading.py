@@ -33,6 +33,17 @@ EXPECTED_LOSSES = {
     # the test's learning rate the steps are too large for the cost to halve.
     "bug_not_averaged": {"p1_e8_visible_gradients": 0, "p1_e8_hidden_gradients": 0,
                          "p1_e8_visible_training": 0},
+    # Part 2. Filters reshaped instead of permuted: every convolution check fails;
+    # pooling and the dtype/type/shape check keep their marks.
+    "bug_pesos_sin_permutar": {"p2_e2_visible": 9, "p2_e2_hidden_stride2": 2,
+                               "p2_e2_hidden_backward": 0},
+    # evaluate without model.eval()/no_grad: the values of a plain linear model are
+    # right, the mode checks fail.
+    "bug_evaluate_sin_eval": {"p2_e5_visible": 8, "p2_e5_hidden": 2},
+    # gradients never zeroed: the weights after the epoch, and so the mean loss, are wrong.
+    "bug_sin_zero_grad": {"p2_e5_visible": 5, "p2_e5_hidden": 2},
+    # correct code whose calls emit a UserWarning: nothing lost.
+    "aviso_userwarning": {},
 }
 
 
@@ -101,3 +112,14 @@ def test_written_answers_wait_for_a_manual_grade(graded_class):
     # an untouched answer is worth 0 without waiting for anyone
     cells = graded_class["sin_tocar"].cells
     assert [cells[f"p1_e8_answer_q{k}"] for k in (1, 2, 3)] == [(0.0, 5.0)] * 3
+
+
+def test_a_userwarning_does_not_cost_marks_and_is_shown_on_stdout(course, graded_class):
+    nb = nbformat.read(course / "autograded" / "aviso_userwarning" / paths.ASSIGNMENT /
+                       "parte2_pytorch.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") ==
+                "p2_e1_visible")
+    text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
+                     for o in cell.outputs)
+    assert "Aviso capturado: UserWarning" in text
+    assert not [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]

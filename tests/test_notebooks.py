@@ -61,6 +61,27 @@ def test_part1_points():
     assert points[("p1_e9", "bonus")] == 10
 
 
+def test_part2_points():
+    points = {}
+    for cell in source_notebooks()[1].cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            key = ("_".join(meta["grade_id"].split("_")[:2]), meta["grade_id"].split("_")[2])
+            points[key] = points.get(key, 0) + meta["points"]
+    visible = {e: p for (e, k), p in points.items() if k == "visible"}
+    assert visible == {"p2_e1": 10, "p2_e2": 20, "p2_e3": 10, "p2_e4": 10, "p2_e5": 10}
+    assert {e for (e, k) in points if k == "hidden"} == set(visible)
+    assert points[("p2_e6", "answer")] == 15
+
+
+def test_part1_does_not_import_torch_when_graded():
+    """Part 1 grades without torch: its only torch import sits behind `if not EVALUANDO`."""
+    for cell in source_notebooks()[0].cells:
+        if "import torch" in cell.source:
+            assert cell.metadata.nbgrader.grade_id == "p1_e9_timing"
+            assert "if not EVALUANDO:" in cell.source.split("import torch")[0]
+
+
 def test_written_questions_are_manually_graded_markdown_cells():
     answers = [c for c in source_notebooks()[0].cells
                if "_answer_" in c.metadata.get("nbgrader", {}).get("grade_id", "")]
@@ -141,7 +162,9 @@ def test_helper_package_in_the_release_implements_no_exercise():
     names = ["zero_pad", "conv_single_step", "conv_forward", "pool_forward", "conv_backward",
              "create_mask_from_window", "distribute_value", "pool_backward", "simple_cnn_model",
              "backward_propagation", "update_parameters", "conv_forward_vec", "conv_backward_vec",
-             "pool_forward_vec", "pool_backward_vec"]
+             "pool_forward_vec", "pool_backward_vec", "to_tensor", "nhwc_to_nchw", "nchw_to_nhwc",
+             "autograd_gradient", "conv_forward_torch", "pool_forward_torch", "conv_backward_torch",
+             "make_transforms", "make_loaders", "train_one_epoch", "evaluate"]
     for path in (paths.RELEASE / "cnnlab").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not [n for n in names if re.search(rf"def {n}\b", text)], path
@@ -159,3 +182,24 @@ def test_release_is_what_generate_assignment_makes(course):
     assert sorted(committed) == sorted(regenerated)
     different = [name for name in committed if committed[name] != regenerated[name]]
     assert different == [], "run `make release` and commit release/"
+
+
+def test_ignore_pattern_drops_pytorch_cpp_warnings_only():
+    """nbgrader's IgnorePattern, as configured, removes PyTorch C++ log lines from stderr."""
+    from nbgrader.preprocessors import IgnorePattern
+
+    from coursetools.gradebook import course_config
+
+    pre = IgnorePattern(config=course_config(paths.ROOT))
+    assert pre.enabled
+    cell = nbformat.v4.new_code_cell("x = 1")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text=(
+            "[W1128 14:00:00.123456789 NNPACK.cpp:56] Could not initialize NNPACK! "
+            "Reason: Unsupported hardware.\n")),
+        nbformat.v4.new_output("stream", name="stderr", text="Traceback: real error\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="[W1128 14:00:00 printed on stdout\n"),
+    ]
+    cell, _ = pre.preprocess_cell(cell, {}, 0)
+    assert [(o.name, o.text[:9]) for o in cell.outputs] == [
+        ("stderr", "Traceback"), ("stdout", "[W1128 14")]

@@ -1,0 +1,52 @@
+"""Accuracy and training time of Part 2's reference model on the bundled photos.
+
+Run from the repository root:
+
+    scripts/in-venv python bench/part2_reference.py [--seeds 0 1 2] [--epochs N]
+
+It runs the experiment cell of ``source/lab2/parte2_pytorch.ipynb``
+(``run_experiment``) with the instructor's solutions, once per seed, on the
+560 training photos, and reports the test accuracy on the 140 test photos and
+the wall time of each run, then the mean. Target: a mean of at least 75 %
+with at most 3 minutes of CPU training per run on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from coursetools import reference  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--epochs", type=int, default=None, help="default: the notebook's")
+    args = parser.parse_args()
+
+    import torch
+
+    ns = reference.part2_namespace()
+    kwargs = {} if args.epochs is None else {"epochs": args.epochs}
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+          f"image size {ns['IMAGE_SIZE']}, epochs {kwargs.get('epochs', ns['EPOCAS'])}")
+    accuracies, times = [], []
+    for seed in args.seeds:
+        start = time.perf_counter()
+        _, history, _ = ns["run_experiment"](seed=seed, progress=False, **kwargs)
+        times.append(time.perf_counter() - start)
+        accuracies.append(100 * history["test_acc"][-1])
+        print(f"  seed {seed}: test accuracy {accuracies[-1]:5.1f} %  "
+              f"(train {100 * history['train_acc'][-1]:5.1f} %)  time {times[-1]:6.1f} s", flush=True)
+    mean = sum(accuracies) / len(accuracies)
+    print(f"mean test accuracy {mean:.1f} % over {len(accuracies)} seeds; "
+          f"longest run {max(times):.0f} s (target: mean >= 75 %, each run <= 180 s)")
+
+
+if __name__ == "__main__":
+    main()
