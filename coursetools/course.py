@@ -29,27 +29,11 @@ def export(course: Path) -> Path:
     return target
 
 
-def forget_students(course: Path, students) -> None:
-    """Remove these students' folders and gradebook rows (other students are kept)."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    cfg = gradebook.course_config(course)
-    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
-        for student in students:
-            try:
-                gb.remove_student(student)
-            except MissingEntry:
-                pass
-    for student in students:
-        for folder in ("submitted", "autograded", "feedback"):
-            shutil.rmtree(course / folder / student, ignore_errors=True)
-
-
 def demo(course: Path = paths.ROOT) -> str:
     """Release, build the example class, autograde it, feedback, export; return the table."""
     # The example students are replaced as a whole; their old grades would stop
     # nbgrader from regenerating a release whose cells changed.
-    forget_students(course, examples.roster())
+    gradebook.forget_students(course, examples.roster())
     print("1/5 release: notebooks -> release/lab2 ...", flush=True)
     release.release(course)
     print("2/5 example submissions -> submitted/ ...", flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,3 +95,19 @@ def marks_table(marks: dict[str, Submission]) -> str:
     if any(s.pending for s in marks.values()):
         lines.append("* sin contar las respuestas que esperan calificación manual (formgrader)")
     return "\n".join(lines)
+
+
+def forget_students(course: Path, students) -> None:
+    """Remove these students' folders and gradebook rows (other students are kept)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    cfg = course_config(course)
+    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+        for student in students:
+            try:
+                gb.remove_student(student)
+            except MissingEntry:
+                pass
+    for student in students:
+        for folder in ("submitted", "autograded", "feedback"):
+            shutil.rmtree(course / folder / student, ignore_errors=True)

@@ -35,7 +35,18 @@ def release(course: Path = paths.ROOT) -> Path:
             "`python -m coursetools notebooks` first: " + ", ".join(map(str, stale))
         )
     sync_helper(source)
-    nbgrader_cli.run(["generate_assignment", paths.ASSIGNMENT, "--force"], course)
+    try:
+        nbgrader_cli.run(["generate_assignment", paths.ASSIGNMENT, "--force"], course)
+    except nbgrader_cli.NbgraderError as error:
+        if "submissions associated" in str(error) or "existing grades" in str(error):
+            raise RuntimeError(
+                "nbgrader cannot change the notebooks or grade cells of lab2 while the gradebook "
+                "holds graded submissions of it. Export the grades first "
+                "(python -m coursetools table / nbgrader export), then move gradebook.db away "
+                "and release again. nbgrader removed release/lab2 on the way out: "
+                "`git checkout release/` restores the committed one."
+            ) from error
+        raise
     target = course / "release" / paths.ASSIGNMENT
     data = target / "data" / "cats-and-dogs"
     if data.exists():

@@ -1,0 +1,224 @@
+"""Inline marks for notebook checks.
+
+Usage in a test cell::
+
+    with marks(5, "e3_Z", pista="Revise el stride."):
+        check_array(Z, "fp1:...")
+    puntos_de_la_celda()      # last expression: nbgrader reads it as the cell's score
+
+``marks`` never raises: a failing check, or an exception from the student's
+function, shows a red box with the reason and earns 0. Warnings and stderr
+writes inside the block are caught and shown on stdout, because nbgrader
+gives 0 to a test cell with any stderr output. Keys start with the exercise
+(``e3_...``); ``resumen()`` groups by it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import sys
+import warnings
+from dataclasses import dataclass
+
+from .checks import CheckFailed
+
+
+@dataclass
+class Result:
+    """Outcome of one ``marks`` block."""
+
+    key: str
+    earned: float
+    available: float
+    hidden: bool
+    reason: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return not self.reason
+
+    @property
+    def exercise(self) -> str:
+        return self.key.split("_", 1)[0]
+
+
+_latest: dict[str, Result] = {}
+_cells: dict[object, list[Result]] = {}
+
+
+def _cell_id():
+    """The IPython execution count of the running cell (None outside IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is always there in Jupyter
+        return None
+    shell = get_ipython()
+    return None if shell is None else shell.execution_count
+
+
+def _number(x: float):
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, CheckFailed):
+        return str(exc)
+    if isinstance(exc, NotImplementedError):
+        return "la función aún no está implementada (NotImplementedError)"
+    if isinstance(exc, AssertionError):
+        return "una comprobación no se cumplió" + (f": {exc}" if str(exc) else "")
+    return f"su código lanzó {type(exc).__name__}: {exc}"
+
+
+class _Box:
+    """A rich output: HTML in Jupyter, plain text elsewhere (and in text/plain)."""
+
+    def __init__(self, result: Result, hint: str, notes: list[str]):
+        self.result, self.hint, self.notes = result, hint, notes
+
+    def _lines(self) -> tuple[str, list[str]]:
+        r = self.result
+        tag = "prueba oculta " if r.hidden else ""
+        unit = "punto" if r.available == 1 else "puntos"
+        if r.passed:
+            head = f"✓ {tag}[{_number(r.available)} {unit}]"
+        elif r.available == 0:
+            head = f"✗ {tag}[0 {unit}]"
+        else:
+            head = f"✗ {tag}[{_number(r.earned)}/{_number(r.available)} {unit}]"
+        lines = []
+        if r.reason:
+            lines.append(f"Motivo: {r.reason}")
+        if r.reason and self.hint:
+            lines.append(f"Pista: {self.hint}")
+        lines.extend(f"Aviso capturado: {n}" for n in self.notes)
+        if not r.hidden:
+            earned, available = visible_total()
+            lines.append(
+                f"Total visible hasta ahora: {_number(earned)}/{_number(available)} "
+                "(las pruebas ocultas se califican al entregar)"
+            )
+        return head, lines
+
+    def __repr__(self) -> str:
+        head, lines = self._lines()
+        return "\n".join([head] + ["    " + line for line in lines])
+
+    def _repr_html_(self) -> str:
+        head, lines = self._lines()
+        ok = self.result.passed
+        color, background = ("#1b5e20", "#e8f5e9") if ok else ("#b71c1c", "#ffebee")
+        body = "".join(f"<div style='font-size:0.9em'>{html.escape(x)}</div>" for x in lines)
+        return (
+            f"<div style='border-left:6px solid {color};background:{background};"
+            f"padding:4px 10px;margin:4px 0;font-family:sans-serif'>"
+            f"<b style='color:{color}'>{html.escape(head)}</b>{body}</div>"
+        )
+
+
+def _show(box: _Box) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(box)
+    else:
+        print(repr(box))
+
+
+class marks:
+    """Context manager worth ``n`` points, recorded under ``key`` (``"e3_Z"``)."""
+
+    def __init__(self, n: float, key: str, pista: str = "", oculta: bool = False):
+        self.n, self.key, self.hint, self.hidden = n, key, pista, oculta
+
+    def __enter__(self):
+        self._warnings = warnings.catch_warnings(record=True)
+        self._caught = self._warnings.__enter__()
+        warnings.simplefilter("always")
+        self._stderr = contextlib.redirect_stderr(sys.stdout)
+        self._stderr.__enter__()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self._stderr.__exit__(None, None, None)
+        self._warnings.__exit__(None, None, None)
+        if exc_type is not None and not issubclass(exc_type, Exception):
+            return False  # KeyboardInterrupt and SystemExit go on
+        notes = [f"{w.category.__name__}: {w.message}" for w in self._caught][:5]
+        result = Result(
+            key=self.key,
+            earned=self.n if exc is None else 0,
+            available=self.n,
+            hidden=self.hidden,
+            reason="" if exc is None else _describe(exc),
+        )
+        _latest[self.key] = result
+        _cells.setdefault(_cell_id(), []).append(result)
+        _show(_Box(result, self.hint, notes))
+        return True
+
+
+def puntos_de_la_celda():
+    """Points earned by the ``marks`` blocks of the running cell (nbgrader's score)."""
+    results = _cells.pop(_cell_id(), [])
+    return _number(sum(r.earned for r in results))
+
+
+def visible_total() -> tuple[float, float]:
+    """(earned, available) over the visible checks run so far, latest run of each."""
+    visible = [r for r in _latest.values() if not r.hidden]
+    return sum(r.earned for r in visible), sum(r.available for r in visible)
+
+
+def por_ejercicio(include_hidden: bool = False) -> dict[str, tuple[float, float]]:
+    """{exercise: (earned, available)} over the checks run so far."""
+    table: dict[str, list[float]] = {}
+    for r in _latest.values():
+        if (r.hidden and not include_hidden) or r.available == 0:
+            continue
+        row = table.setdefault(r.exercise, [0.0, 0.0])
+        row[0] += r.earned
+        row[1] += r.available
+    return {k: (_number(v[0]), _number(v[1])) for k, v in sorted(table.items(), key=_order)}
+
+
+def _order(item):
+    key = item[0]
+    digits = "".join(ch for ch in key if ch.isdigit())
+    return (int(digits) if digits else 10**6, key)
+
+
+def resumen(grafica: bool = True):
+    """Print the visible marks per exercise and draw them as a bar chart."""
+    table = por_ejercicio()
+    earned, available = visible_total()
+    print("Puntos de las pruebas visibles (las ocultas se califican al entregar):")
+    for exercise, (e, a) in table.items():
+        print(f"  Ejercicio {exercise.lstrip('e')}: {e}/{a}")
+    print(f"  Total visible: {_number(earned)}/{_number(available)}")
+    if grafica and table:
+        import matplotlib.pyplot as plt
+
+        names = [f"Ej. {k.lstrip('e')}" for k in table]
+        got = [v[0] for v in table.values()]
+        full = [v[1] for v in table.values()]
+        fig, ax = plt.subplots(figsize=(7, 0.45 * len(names) + 1.2))
+        ax.barh(names, full, color="#e0e0e0", label="disponibles")
+        ax.barh(names, got, color="#2e7d32", label="obtenidos")
+        ax.invert_yaxis()
+        ax.set_xlabel("puntos")
+        ax.set_title(f"Pruebas visibles: {_number(earned)}/{_number(available)} puntos")
+        ax.legend(loc="lower right")
+        fig.tight_layout()
+        plt.show()
+    return table
+
+
+def reiniciar() -> None:
+    """Forget every recorded result (start of a notebook, or a test)."""
+    _latest.clear()
+    _cells.clear()
