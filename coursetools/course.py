@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from . import examples, gradebook, nbgrader_cli, paths, release
+from . import feedback as feedback_html
 
 
 def autograde(course: Path, students: list[str] | None = None) -> None:
@@ -18,8 +19,9 @@ def autograde(course: Path, students: list[str] | None = None) -> None:
         nbgrader_cli.run(args, course)
 
 
-def feedback(course: Path) -> None:
-    nbgrader_cli.run(["generate_feedback", paths.ASSIGNMENT, "--force"], course)
+def feedback(course: Path) -> Path:
+    """Feedback HTML per student, without hidden tests (see coursetools.feedback)."""
+    return feedback_html.generate(course)
 
 
 def export(course: Path) -> Path:

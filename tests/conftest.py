@@ -35,3 +35,11 @@ def graded_class(course) -> dict[str, gradebook.Submission]:
     examples.build_class(course)
     course_steps.autograde(course)
     return gradebook.read_marks(course)
+
+
+@pytest.fixture(scope="session")
+def feedback_dir(course, graded_class) -> Path:
+    """Feedback HTML of the graded example class, rendered without hidden tests."""
+    from coursetools import course as steps
+
+    return steps.feedback(course)

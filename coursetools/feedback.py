@@ -1,0 +1,101 @@
+"""Feedback that does not reveal the hidden tests.
+
+nbgrader's ``generate_feedback`` renders the autograded notebooks, which hold
+the hidden tests' source (it is restored there on purpose, to run them), and
+error tracebacks quote those lines. Here feedback is rendered from a scrubbed
+copy of ``autograded/`` instead:
+
+* every read-only cell gets back the source students saw in the release
+  (hidden regions become their one-line description);
+* error outputs keep the exception name and message, not the traceback;
+* any output line that quotes a hidden-only source line is replaced by a note
+  (student code can print the source of later cells).
+
+The instructor's ``autograded/`` (and so formgrader) is left untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from . import nbgrader_cli, paths
+
+SCRUBBED = ".feedback_source"  # folder under the course, git-ignored
+_HIDDEN_NOTE = "[línea omitida: cita una prueba oculta]"
+
+
+def _release_cells(release_dir: Path, name: str) -> dict[str, nbformat.NotebookNode]:
+    nb = nbformat.read(release_dir / f"{name}.ipynb", as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
+
+
+def hidden_lines(source_dir: Path, name: str) -> set[str]:
+    """Lines (stripped, 12+ characters) that appear only inside hidden-test regions."""
+    nb = nbformat.read(source_dir / f"{name}.ipynb", as_version=4)
+    hidden, shown = set(), set()
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif len(line.strip()) >= 12:
+                (hidden if inside else shown).add(line.strip())
+    return hidden - shown
+
+
+def _scrub_text(text: str, secret: set[str]) -> str:
+    return "\n".join(_HIDDEN_NOTE if any(s in line for s in secret) else line
+                     for line in text.split("\n"))
+
+
+def scrub(nb: nbformat.NotebookNode, release: dict, secret: set[str]) -> nbformat.NotebookNode:
+    """The notebook as feedback may show it (see the module docstring)."""
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if meta.get("locked") and grade_id in release:
+            cell.source = release[grade_id].source
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            if output.output_type == "error":
+                output.traceback = [f"{output.ename}: {_scrub_text(output.evalue, secret)}"]
+                output.evalue = _scrub_text(output.evalue, secret)
+            elif output.output_type == "stream":
+                output.text = _scrub_text(output.text, secret)
+            elif "data" in output:
+                for mime, value in list(output.data.items()):
+                    if mime.startswith("text/") and isinstance(value, str):
+                        output.data[mime] = _scrub_text(value, secret)
+    return nb
+
+
+def generate(course: Path) -> Path:
+    """Scrub ``autograded/`` into ``.feedback_source/`` and render ``feedback/`` from it."""
+    release_dir = course / "release" / paths.ASSIGNMENT
+    source_dir = course / "source" / paths.ASSIGNMENT
+    target = course / SCRUBBED
+    if target.exists():
+        shutil.rmtree(target)
+    notebooks = {name: (_release_cells(release_dir, name), hidden_lines(source_dir, name))
+                 for name in paths.NOTEBOOKS}
+    for folder in sorted((course / "autograded").glob(f"*/{paths.ASSIGNMENT}")):
+        student = folder.parent.name
+        out = target / student / paths.ASSIGNMENT
+        out.mkdir(parents=True)
+        for name, (release, secret) in notebooks.items():
+            path = folder / f"{name}.ipynb"
+            if path.exists():
+                nb = scrub(nbformat.read(path, as_version=4), release, secret)
+                nbformat.write(nb, out / path.name)
+        timestamp = folder / "timestamp.txt"
+        if timestamp.exists():
+            shutil.copy(timestamp, out / timestamp.name)
+    nbgrader_cli.run(["generate_feedback", paths.ASSIGNMENT, "--force",
+                      f"--CourseDirectory.autograded_directory={SCRUBBED}"], course)
+    return course / "feedback"
