@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import nbgrader_cli, paths
+from . import nbgrader_cli, notebooks, paths
 
 SCRUBBED = ".feedback_source"  # folder under the course, git-ignored
 _HIDDEN_NOTE = "[línea omitida: cita una prueba oculta]"
@@ -37,14 +37,9 @@ def hidden_lines(source_dir: Path, name: str) -> set[str]:
     nb = nbformat.read(source_dir / f"{name}.ipynb", as_version=4)
     hidden, shown = set(), set()
     for cell in nb.cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if "BEGIN HIDDEN TESTS" in line:
-                inside = True
-            elif "END HIDDEN TESTS" in line:
-                inside = False
-            elif len(line.strip()) >= 12:
-                (hidden if inside else shown).add(line.strip())
+        inside, outside = notebooks.regions(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+        hidden.update(line for line in inside if len(line) >= 12)
+        shown.update(outside)
     return hidden - shown
 
 
@@ -82,13 +77,13 @@ def generate(course: Path) -> Path:
     target = course / SCRUBBED
     if target.exists():
         shutil.rmtree(target)
-    notebooks = {name: (_release_cells(release_dir, name), hidden_lines(source_dir, name))
+    per_notebook = {name: (_release_cells(release_dir, name), hidden_lines(source_dir, name))
                  for name in paths.NOTEBOOKS}
     for folder in sorted((course / "autograded").glob(f"*/{paths.ASSIGNMENT}")):
         student = folder.parent.name
         out = target / student / paths.ASSIGNMENT
         out.mkdir(parents=True)
-        for name, (release, secret) in notebooks.items():
+        for name, (release, secret) in per_notebook.items():
             path = folder / f"{name}.ipynb"
             if path.exists():
                 nb = scrub(nbformat.read(path, as_version=4), release, secret)

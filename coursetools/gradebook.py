@@ -76,6 +76,10 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
+def _star(pending: bool) -> str:
+    return "*" if pending else ""
+
+
 def marks_table(marks: dict[str, Submission]) -> str:
     """A text table: one row per student, one column per exercise, and the total."""
     exercises = sorted({e for s in marks.values() for e in s.by_exercise()},
@@ -85,10 +89,9 @@ def marks_table(marks: dict[str, Submission]) -> str:
     for student in sorted(marks):
         per = marks[student].by_exercise()
         got, full = marks[student].total
-        star = lambda pending: "*" if pending else ""  # noqa: E731
-        rows.append([student] + [f"{_fmt(per[e][0])}{star(per[e][2])}/{_fmt(per[e][1])}"
+        rows.append([student] + [f"{_fmt(per[e][0])}{_star(per[e][2])}/{_fmt(per[e][1])}"
                                  if e in per else "-" for e in exercises]
-                    + [f"{_fmt(got)}{star(marks[student].pending)}/{_fmt(full)}"])
+                    + [f"{_fmt(got)}{_star(marks[student].pending)}/{_fmt(full)}"])
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [header] + rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -76,6 +76,22 @@ def build(twin: Path) -> nbformat.NotebookNode:
     return nb
 
 
+def regions(source: str, begin: str, end: str) -> tuple[list[str], list[str]]:
+    """(lines inside begin/end marker lines, lines outside), stripped; markers dropped.
+
+    ``begin``/``end`` are nbgrader's delimiters, e.g. "BEGIN HIDDEN TESTS".
+    """
+    inside, lines, outside = False, [], []
+    for line in source.splitlines():
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        else:
+            (lines if inside else outside).append(line.strip())
+    return lines, outside
+
+
 def text(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 

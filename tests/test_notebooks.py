@@ -92,18 +92,6 @@ def test_written_questions_are_manually_graded_markdown_cells():
         assert cell.cell_type == "markdown" and meta.solution and meta.grade and meta.points == 5
 
 
-def _regions(source: str, begin: str, end: str):
-    inside, lines, outside = False, [], []
-    for line in source.splitlines():
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        else:
-            (lines if inside else outside).append(line.strip())
-    return lines, outside
-
-
 def _release_text() -> str:
     parts = []
     for path in sorted(paths.RELEASE.rglob("*")):
@@ -119,8 +107,8 @@ def test_release_holds_no_solution_no_hidden_test_and_no_output():
     for nb in source_notebooks():
         hidden, solution, outside = [], [], []
         for cell in nb.cells:
-            h, out = _regions(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-            s, out = _regions("\n".join(out), "BEGIN SOLUTION", "END SOLUTION")
+            h, out = notebooks.regions(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+            s, out = notebooks.regions("\n".join(out), "BEGIN SOLUTION", "END SOLUTION")
             hidden += h
             solution += s
             outside += out
