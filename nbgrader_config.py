@@ -26,7 +26,9 @@ c.ClearSolutions.text_stub = "ESCRIBA AQUÍ SU RESPUESTA"
 c.OverwriteCells.add_missing_cells = True
 
 # Per-cell time-out (seconds); a cell that runs longer is interrupted and scores 0.
-c.Execute.timeout = 120
+# (A correct solution's slowest cell takes a few seconds here.) The class autograde
+# (python -m coursetools autograde) adds a wall-clock limit per notebook on top.
+c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 
 # PyTorch's C++ side logs warnings straight to the process's stderr (for example
@@ -34,3 +36,18 @@ c.Execute.interrupt_on_timeout = True
 # would give 0 points to a test cell with any stderr, so those lines are dropped.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"(?m)^\[W\d{4} \d\d:\d\d:\d\d"
+
+# Late submissions (coursetools/late.py): the due date is local time in `timezone`;
+# each started day late costs `penalty_per_day` of the total; after `max_days`, 0.
+# Applied in the grades CSV and the class report.
+c.LatePolicy.due = "2026-12-04 23:59"
+c.LatePolicy.timezone = "America/Guatemala"
+c.LatePolicy.penalty_per_day = 0.10
+c.LatePolicy.max_days = 5
+
+# LMS zips (python -m coursetools collect --zip FILE): Blackboard-style file names,
+#   <assignment>_<student_id>_attempt_<YYYY-MM-DD-HH-MM-SS>_<notebook>.ipynb
+# (<assignment> without "_"; the time is local time in LatePolicy.timezone).
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/[^/_]+_(?P<student_id>\w+)_attempt_(?P<timestamp>\d{4}(?:-\d\d){5})_(?P<file_id>\w+\.ipynb)$"
+)

@@ -1,4 +1,8 @@
-"""Command line: ``python -m coursetools <command>`` from the course directory."""
+"""Command line: ``python -m coursetools <command>`` from the course directory.
+
+The instructor's steps, in order: release, collect, autograde, feedback,
+export, report; ``demo`` runs them all on the bundled example class.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import course, examples, fingerprints, gradebook, notebooks, paths, release
+from . import classgrade, course, examples, fingerprints, gradebook, notebooks, paths
 
 
 def main(argv=None) -> int:
@@ -15,12 +19,24 @@ def main(argv=None) -> int:
     sub.add_parser("notebooks", help="rebuild source/lab2/*.ipynb from notebooks/*.py")
     p = sub.add_parser("fingerprints", help='fill "<fp>" placeholders in a notebook twin')
     p.add_argument("twin", type=Path)
-    sub.add_parser("release", help="regenerate release/lab2 (nbgrader generate_assignment)")
+    sub.add_parser("release", help="regenerate release/lab2 (nbgrader generate_assignment) "
+                                   "and store the due date in the gradebook")
+    p = sub.add_parser("collect", help="list submitted/<student>/lab2 (after collecting an LMS zip)")
+    p.add_argument("--zip", type=Path, help="LMS download to collect first (nbgrader zip_collect)")
     sub.add_parser("examples", help="build the example class into submitted/")
-    p = sub.add_parser("autograde", help="autograde submitted/ (all students or --student)")
-    p.add_argument("--student", action="append")
+    for name, text in (("autograde", "autograde submitted/ in parallel (all students or --student)"),
+                       ("demo", "every step on the bundled example class")):
+        p = sub.add_parser(name, help=text)
+        if name == "autograde":
+            p.add_argument("--student", action="append", help="only this student (repeatable)")
+        p.add_argument("--workers", type=int, default=None,
+                       help=f"grading processes side by side (default: cores, here {classgrade.default_workers()})")
+        p.add_argument("--timeout", type=float, default=300.0,
+                       help="wall-clock seconds allowed per notebook of a student (default 300)")
+    sub.add_parser("feedback", help="feedback/<student>/lab2/*.html without hidden tests")
+    sub.add_parser("export", help="exports/grades.csv: one row per student, both partners")
+    sub.add_parser("report", help="reports/lab2/index.html: the class at a glance, with charts")
     sub.add_parser("table", help="print the marks per student and exercise")
-    sub.add_parser("demo", help="release + example class + autograde + feedback + export + table")
     args = parser.parse_args(argv)
 
     root = paths.ROOT
@@ -31,15 +47,25 @@ def main(argv=None) -> int:
         print(f"{fingerprints.fill(args.twin)} fingerprints filled in {args.twin}")
     elif args.command == "release":
         gradebook.forget_students(root, examples.roster())  # demo data only
-        print("released", release.release(root).relative_to(root))
+        print("released", course.release_step(root).relative_to(root))
+    elif args.command == "collect":
+        for student, lines in course.collect_step(root, args.zip).items():
+            print(f"{student}: " + "; ".join(lines))
     elif args.command == "examples":
         print("built", ", ".join(examples.build_class(root)))
     elif args.command == "autograde":
-        course.autograde(root, args.student)
+        outcomes = course.autograde(root, args.student, workers=args.workers, timeout=args.timeout)
+        print(classgrade.outcome_table(outcomes))
+    elif args.command == "feedback":
+        print("feedback in", course.feedback(root).relative_to(root))
+    elif args.command == "export":
+        print("wrote", course.export_step(root).relative_to(root))
+    elif args.command == "report":
+        print("wrote", course.report_step(root).relative_to(root))
     elif args.command == "table":
-        print(gradebook.marks_table(gradebook.read_marks(root)))
+        print(gradebook.marks_table(gradebook.read_marks(root), classgrade.read_status(root)))
     elif args.command == "demo":
-        course.demo(root)
+        course.demo(root, workers=args.workers, timeout=args.timeout)
     return 0
 
 

@@ -1,21 +1,38 @@
-"""Course-level steps on a course directory: autograde, feedback, export, demo."""
+"""The instructor's steps on a course directory, and the demo that runs them all.
+
+release -> collect -> autograde -> feedback -> export -> report; each is a
+``python -m coursetools <step>`` command (see ``__main__``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import examples, gradebook, nbgrader_cli, paths, release
+from . import classgrade, collect, examples, export, gradebook, late, paths, release, report
 from . import feedback as feedback_html
 
+DEMO_ZIP = Path("downloaded") / "ejemplo-lms.zip"  # under the course; git-ignored
 
-def autograde(course: Path, students: list[str] | None = None) -> None:
-    """Autograde the submissions in ``course/submitted`` (all, or the given students)."""
-    args = ["autograde", paths.ASSIGNMENT, "--force"]
-    if students:
-        for student in students:
-            nbgrader_cli.run(args + [f"--student={student}"], course)
-    else:
-        nbgrader_cli.run(args, course)
+
+def release_step(course: Path) -> Path:
+    """Regenerate ``release/lab2`` and record the due date in the gradebook."""
+    target = release.release(course)
+    late.set_due_date(course)
+    return target
+
+
+def collect_step(course: Path, archive: Path | None = None) -> dict[str, list[str]]:
+    """Collect an LMS zip (if given) into ``submitted/``; return the inventory of ``submitted/``."""
+    if archive is not None:
+        collect.collect_zip(course, archive)
+    return collect.inventory(course)
+
+
+def autograde(course: Path, students: list[str] | None = None, workers: int | None = None,
+              timeout: float = 300.0, progress: bool = True):
+    """Autograde the class (or the given students) in parallel; return the outcomes."""
+    return classgrade.autograde_class(course, students, workers=workers, timeout=timeout,
+                                      progress=progress)
 
 
 def feedback(course: Path) -> Path:
@@ -23,28 +40,34 @@ def feedback(course: Path) -> Path:
     return feedback_html.generate(course)
 
 
-def export(course: Path) -> Path:
-    target = course / "exports" / "grades.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    nbgrader_cli.run(["export", f"--to={target}"], course)
-    return target
+def export_step(course: Path) -> Path:
+    return export.write_csv(course)
 
 
-def demo(course: Path = paths.ROOT) -> str:
-    """Release, build the example class, autograde it, feedback, export; return the table."""
+def report_step(course: Path) -> Path:
+    return report.write_report(course)
+
+
+def demo(course: Path = paths.ROOT, workers: int | None = None, timeout: float = 300.0) -> str:
+    """Every step on the bundled example class (handed in as an LMS zip); return the tables."""
     # The example students are replaced as a whole; their old grades would stop
     # nbgrader from regenerating a release whose cells changed.
     gradebook.forget_students(course, examples.roster())
-    print("1/5 release: notebooks -> release/lab2 ...", flush=True)
-    release.release(course)
-    print("2/5 example submissions -> submitted/ ...", flush=True)
-    students = examples.build_class(course)
-    print(f"3/5 autograde of {len(students)} submissions ...", flush=True)
-    autograde(course)
-    print("4/5 feedback -> feedback/ ...", flush=True)
+    print("1/6 release: source/lab2 -> release/lab2", flush=True)
+    release_step(course)
+    print("2/6 collect: the example class as an LMS zip -> submitted/", flush=True)
+    archive = examples.build_zip(course, course / DEMO_ZIP)
+    inventory = collect_step(course, archive)
+    for student, lines in inventory.items():
+        if student in examples.roster() and any(": ok" not in l for l in lines[:-1]):
+            print(f"   {student}: " + "; ".join(l for l in lines[:-1] if ": ok" not in l))
+    print(f"3/6 autograde: {len(inventory)} students", flush=True)
+    outcomes = autograde(course, examples.demo_students(), workers=workers, timeout=timeout)
+    print(classgrade.outcome_table(outcomes))
+    print("4/6 feedback -> feedback/", flush=True)
     feedback(course)
-    print("5/5 export -> exports/grades.csv ...", flush=True)
-    export(course)
-    table = gradebook.marks_table(gradebook.read_marks(course))
+    print(f"5/6 export -> {export_step(course).relative_to(course)}", flush=True)
+    print(f"6/6 report -> {report_step(course).relative_to(course)}", flush=True)
+    table = gradebook.marks_table(gradebook.read_marks(course), classgrade.read_status(course))
     print(table)
     return table

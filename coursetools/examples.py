@@ -68,7 +68,9 @@ def build_notebook(name: str, spec: dict, release_dir: Path, source_dir: Path,
     nb = nbformat.read(release_dir / f"{name}.ipynb", as_version=4)
     replacements: dict[str, str] = {}
     if spec["base"] == "solution":
-        replacements.update(solution_cells(source_dir / f"{name}.ipynb"))
+        stubs = tuple(p + "_" for p in spec.get("stubs", []))
+        replacements.update({k: v for k, v in solution_cells(source_dir / f"{name}.ipynb").items()
+                             if not (stubs and k.startswith(stubs))})
     elif spec["base"] != "release":
         raise ValueError(f"unknown base {spec['base']!r}")
     for file in spec.get("cells", []):
@@ -89,22 +91,75 @@ def build_notebook(name: str, spec: dict, release_dir: Path, source_dir: Path,
     return nb
 
 
-def build_class(course: Path, students: list[str] | None = None,
-                examples: Path = paths.EXAMPLES) -> list[str]:
-    """Write ``course/submitted/<student>/lab2/`` for each example student; return their ids."""
+ON_TIME = "2026-12-04 18:00:00-06:00"  # when an example student submits, unless "submitted" says
+
+
+def demo_students(examples: Path = paths.EXAMPLES) -> list[str]:
+    """The example class the demo grades (students marked ``"demo": false`` are test-only)."""
+    return [s for s, spec in roster(examples).items() if spec.get("demo", True)]
+
+
+def submission_files(course: Path, student: str, spec: dict,
+                     examples: Path = paths.EXAMPLES) -> dict[str, bytes]:
+    """{file name: content} one example student hands in (notebooks as built, or broken)."""
     release_dir = course / "release" / paths.ASSIGNMENT
     source_dir = course / "source" / paths.ASSIGNMENT
-    built = []
-    for student, spec in roster(examples).items():
-        if students is not None and student not in students:
+    files = {}
+    for name in paths.NOTEBOOKS:
+        if name in spec.get("missing", []):
             continue
+        nb = build_notebook(name, spec, release_dir, source_dir, examples)
+        text = nbformat.writes(nb).encode("utf-8")
+        if name in spec.get("corrupt", []):
+            text = text[: len(text) // 3]  # a download cut short: not valid JSON
+        files[f"{name}.ipynb"] = text
+    return files
+
+
+def build_class(course: Path, students: list[str] | None = None,
+                examples: Path = paths.EXAMPLES) -> list[str]:
+    """Write ``course/submitted/<student>/lab2/`` for each example student; return their ids.
+
+    Default: the demo class. Each folder gets the notebooks, ``cnnlab/`` and a
+    ``timestamp.txt`` as ``nbgrader collect`` would leave them.
+    """
+    release_dir = course / "release" / paths.ASSIGNMENT
+    specs = roster(examples)
+    built = []
+    for student in (demo_students(examples) if students is None else students):
+        spec = specs[student]
         target = course / "submitted" / student / paths.ASSIGNMENT
         if target.exists():
             shutil.rmtree(target)
         target.mkdir(parents=True)
-        for name in paths.NOTEBOOKS:
-            nb = build_notebook(name, spec, release_dir, source_dir, examples)
-            nbformat.write(nb, target / f"{name}.ipynb")
+        for file, content in submission_files(course, student, spec, examples).items():
+            (target / file).write_bytes(content)
         shutil.copytree(release_dir / "cnnlab", target / "cnnlab")
+        (target / "timestamp.txt").write_text(spec.get("submitted", ON_TIME) + "\n")
         built.append(student)
     return built
+
+
+def build_zip(course: Path, target: Path, students: list[str] | None = None,
+              examples: Path = paths.EXAMPLES) -> Path:
+    """The example class as an LMS "download all" zip (Blackboard-style names, local times).
+
+    See ``coursetools.collect`` for the naming rule.
+    """
+    import zipfile
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from . import late
+
+    zone = ZoneInfo(late.policy(course).due.tzinfo.key)
+    specs = roster(examples)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for student in (demo_students(examples) if students is None else students):
+            spec = specs[student]
+            when = datetime.fromisoformat(spec.get("submitted", ON_TIME)).astimezone(zone)
+            stamp = when.strftime("%Y-%m-%d-%H-%M-%S")
+            for file, content in submission_files(course, student, spec, examples).items():
+                archive.writestr(f"{paths.ASSIGNMENT}_{student}_attempt_{stamp}_{file}", content)
+    return target

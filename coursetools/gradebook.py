@@ -80,8 +80,16 @@ def _star(pending: bool) -> str:
     return "*" if pending else ""
 
 
-def marks_table(marks: dict[str, Submission]) -> str:
-    """A text table: one row per student, one column per exercise, and the total."""
+def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str:
+    """A text table: one row per student, one column per exercise, and the total.
+
+    ``status`` ({student: {notebook: classgrade.Outcome}}) marks the exercises of a
+    notebook that was not graded with a word instead of a number.
+    """
+    from .classgrade import GRADED, STATUS_SHORT
+
+    part_of = {prefix: name for name, prefix in paths.NOTEBOOKS.items()}
+    status = status or {}
     exercises = sorted({e for s in marks.values() for e in s.by_exercise()},
                        key=lambda e: (e.split("_")[0], int(e.split("_")[1][1:])))
     header = ["estudiante"] + exercises + ["total"]
@@ -89,14 +97,26 @@ def marks_table(marks: dict[str, Submission]) -> str:
     for student in sorted(marks):
         per = marks[student].by_exercise()
         got, full = marks[student].total
-        rows.append([student] + [f"{_fmt(per[e][0])}{_star(per[e][2])}/{_fmt(per[e][1])}"
-                                 if e in per else "-" for e in exercises]
-                    + [f"{_fmt(got)}{_star(marks[student].pending)}/{_fmt(full)}"])
+        ungraded = {nb: STATUS_SHORT[o.status] for nb, o in status.get(student, {}).items()
+                    if o.status != GRADED}
+        row = [student]
+        for e in exercises:
+            notebook = part_of[e.split("_")[0]]
+            if notebook in ungraded:
+                row.append(ungraded[notebook])
+            elif e in per:
+                row.append(f"{_fmt(per[e][0])}{_star(per[e][2])}/{_fmt(per[e][1])}")
+            else:
+                row.append("-")
+        rows.append(row + [f"{_fmt(got)}{_star(marks[student].pending)}/{_fmt(full)}"])
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [header] + rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     if any(s.pending for s in marks.values()):
         lines.append("* sin contar las respuestas que esperan calificación manual (formgrader)")
+    if any(o.status != GRADED for per in status.values() for o in per.values()):
+        lines.append("falta / inválido / falló / tiempo: notebook no entregado, que no es un "
+                     "notebook válido, cuyo autograde falló o que se detuvo por tiempo")
     return "\n".join(lines)
 
 

@@ -1,10 +1,13 @@
-"""Running nbgrader commands in a course directory, with clear errors."""
+"""Running nbgrader commands in a course directory, with clear errors and time-outs."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -12,23 +15,72 @@ class NbgraderError(RuntimeError):
     """An nbgrader command failed; the message holds the end of its log."""
 
 
-def run(args: list[str], course: Path, env: dict | None = None, quiet: bool = True) -> str:
-    """Run ``nbgrader ARGS`` in ``course``; return its log; raise NbgraderError on failure."""
-    full_env = dict(os.environ)
-    full_env.update(env or {})
+@dataclass
+class Finished:
+    """How a command ended: exit code (None when killed at the time-out) and its log."""
+
+    returncode: int | None
+    log: str
+
+    @property
+    def timed_out(self) -> bool:
+        return self.returncode is None
+
+
+def environment(extra: dict | None = None) -> dict:
+    """The environment nbgrader runs in: one BLAS/torch thread, Agg backend, venv tools on PATH."""
+    env = dict(os.environ)
+    env.update(extra or {})
     # One BLAS thread per kernel: graders run side by side.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        full_env.setdefault(var, "1")
-    full_env.setdefault("MPLBACKEND", "Agg")
+        env.setdefault(var, "1")
+    env.setdefault("MPLBACKEND", "Agg")
     # nbgrader calls the `alembic` script: the environment's bin folder comes first.
-    bin_dir = str(Path(sys.executable).parent)
-    full_env["PATH"] = bin_dir + os.pathsep + full_env.get("PATH", "")
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def kill_tree(pid: int) -> None:
+    """Kill a process, its process group and every descendant (kernels start their own group)."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        family = [root] + root.children(recursive=True)
+    except psutil.NoSuchProcess:
+        family = []
+    for proc in family:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL) if proc.pid == pid else proc.kill()
+        except (ProcessLookupError, PermissionError, psutil.NoSuchProcess):
+            pass
+    psutil.wait_procs(family, timeout=5)
+
+
+def start(args: list[str], course: Path, env: dict | None = None,
+          timeout: float | None = None) -> Finished:
+    """Run ``nbgrader ARGS`` in ``course``; kill it and all its children after ``timeout`` s."""
     cmd = [sys.executable, "-m", "nbgrader", *args]
-    proc = subprocess.run(cmd, cwd=course, env=full_env, capture_output=True, text=True)
-    log = proc.stdout + proc.stderr
-    if proc.returncode != 0:
-        tail = "\n".join(log.strip().splitlines()[-25:])
-        raise NbgraderError(f"nbgrader {' '.join(args)} failed (exit {proc.returncode}):\n{tail}")
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        proc = subprocess.Popen(cmd, cwd=course, env=environment(env), stdout=log,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        try:
+            returncode = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill_tree(proc.pid)
+            proc.wait()
+            returncode = None
+        log.seek(0)
+        return Finished(returncode, log.read())
+
+
+def run(args: list[str], course: Path, env: dict | None = None, quiet: bool = True) -> str:
+    """Run ``nbgrader ARGS`` in ``course``; return its log; raise NbgraderError on failure."""
+    done = start(args, course, env)
+    if done.returncode != 0:
+        tail = "\n".join(done.log.strip().splitlines()[-25:])
+        raise NbgraderError(f"nbgrader {' '.join(args)} failed (exit {done.returncode}):\n{tail}")
     if not quiet:
-        print(log)
-    return log
+        print(done.log)
+    return done.log

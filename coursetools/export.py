@@ -1,0 +1,113 @@
+"""The grades CSV: one row per student, one column per exercise, totals, both partners.
+
+A notebook that was not graded (not submitted, not a valid notebook, failed,
+timed out: see ``grading/status.json``) shows that word in its exercises'
+columns instead of a number, so no 0 is silent; written answers still waiting
+for formgrader are listed in ``pendiente_manual``. The late policy
+(``coursetools.late``) turns ``puntos`` into ``total``.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+from pathlib import Path
+
+import nbformat
+
+from . import classgrade, gradebook, late, paths
+
+IDENTITY_CELL = "p1_e0_solution"
+IDENTITY_NAMES = ("carne_1", "firma_mecanografiada_1", "carne_2", "firma_mecanografiada_2")
+PART_OF = {prefix: name for name, prefix in paths.NOTEBOOKS.items()}
+
+
+def identity(notebook: Path) -> dict[str, str]:
+    """Carnés and typed signatures from the identity cell (read, never executed)."""
+    found = dict.fromkeys(IDENTITY_NAMES, "")
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception:  # noqa: BLE001 - a missing or broken notebook has no identity to read
+        return found
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") != IDENTITY_CELL:
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            return found
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name) and node.targets[0].id in found
+                    and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+                found[node.targets[0].id] = node.value.value.strip()
+    return found
+
+
+def exercises(marks: dict[str, gradebook.Submission]) -> list[str]:
+    """Exercise ids present in the gradebook, in notebook order (p1_e1 ... p2_e6)."""
+    found = {gradebook.exercise_of(g) for s in marks.values() for g in s.cells}
+    return sorted(found, key=lambda e: (e.split("_")[0], int(e.split("_")[1][1:])))
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.2f}"
+
+
+def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """(columns, rows) of the grades table."""
+    marks = gradebook.read_marks(course)
+    status = classgrade.read_status(course)
+    policy = late.policy(course)
+    columns_ex = exercises(marks)
+    columns = (["estudiante", "carne_1", "firma_1", "carne_2", "firma_2", "estado", "entregado",
+                "dias_tarde"] + columns_ex + [f"total_{n}" for n in paths.NOTEBOOKS]
+               + ["puntos", "maximo", "factor_tarde", "total", "pendiente_manual"])
+    out = []
+    for student in sorted(set(marks) | set(status)):
+        sub = marks.get(student, gradebook.Submission(student))
+        per_nb = status.get(student, {})
+        ungraded = {n: o for n, o in per_nb.items() if o.status != classgrade.GRADED}
+        who = identity(course / "autograded" / student / paths.ASSIGNMENT / "parte1_numpy.ipynb")
+        if not any(who.values()):
+            who = identity(course / "submitted" / student / paths.ASSIGNMENT / "parte1_numpy.ipynb")
+        when = late.submitted_at(course, student)
+        row = {"estudiante": student, "carne_1": who["carne_1"],
+               "firma_1": who["firma_mecanografiada_1"], "carne_2": who["carne_2"],
+               "firma_2": who["firma_mecanografiada_2"],
+               "estado": "; ".join(f"{n}: {o.line()}" for n, o in sorted(ungraded.items()))
+               or ("calificado" if student in marks else "sin calificar"),
+               "entregado": when.astimezone(policy.due.tzinfo).isoformat(" ", "minutes") if when else "",
+               "dias_tarde": str(policy.days_late(when))}
+        by_ex = sub.by_exercise()
+        for ex in columns_ex:
+            notebook = PART_OF[ex.split("_")[0]]
+            if notebook in ungraded:
+                row[ex] = classgrade.STATUS_TEXT[ungraded[notebook].status]
+            else:
+                row[ex] = _num(by_ex[ex][0]) if ex in by_ex else ""
+        got_all, full_all = 0.0, 0.0
+        for notebook, prefix in paths.NOTEBOOKS.items():
+            cells = {g: v for g, v in sub.cells.items() if g.startswith(prefix + "_")}
+            got, full = sum(s or 0.0 for s, _ in cells.values()), sum(m for _, m in cells.values())
+            got_all, full_all = got_all + got, full_all + full
+            row[f"total_{notebook}"] = (classgrade.STATUS_TEXT[ungraded[notebook].status]
+                                        if notebook in ungraded else _num(got))
+        factor = policy.factor(when)
+        row.update(puntos=_num(got_all), maximo=_num(full_all), factor_tarde=f"{factor:.2f}",
+                   total=_num(round(got_all * factor, 2)),
+                   pendiente_manual=" ".join(sorted(g for g, (s, _) in sub.cells.items() if s is None)))
+        out.append(row)
+    return columns, out
+
+
+def write_csv(course: Path, target: Path | None = None) -> Path:
+    """Write ``exports/grades.csv`` (UTF-8 with BOM, so spreadsheet programs read the accents)."""
+    target = target or course / "exports" / "grades.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    columns, table = rows(course)
+    with open(target, "w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(table)
+    return target

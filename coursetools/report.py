@@ -1,0 +1,124 @@
+"""The class report: which exercises and hidden checks the class failed, as HTML with PNG charts.
+
+Written to ``reports/lab2/`` (git-ignored: it names students): ``index.html``,
+``totales.png`` (distribution of totals), ``ejercicios.png`` (mean share of
+points per exercise) and ``ocultas.png`` (share of students passing each
+hidden check). Rates count only notebooks that were graded; the students whose
+notebooks failed, timed out or were missing are listed apart.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from . import classgrade, export, gradebook, paths
+
+
+def _rates(course: Path):
+    marks = gradebook.read_marks(course)
+    status = classgrade.read_status(course)
+
+    def graded(student, grade_id):
+        notebook = export.PART_OF[grade_id.split("_")[0]]
+        outcome = status.get(student, {}).get(notebook)
+        return outcome is None or outcome.status == classgrade.GRADED
+
+    per_ex: dict[str, list[float]] = {}
+    per_hidden: dict[str, list[bool]] = {}
+    for student, sub in marks.items():
+        by_ex: dict[str, list[float]] = {}
+        for grade_id, (score, full) in sub.cells.items():
+            if score is None or not graded(student, grade_id) or full == 0:
+                continue
+            acc = by_ex.setdefault(gradebook.exercise_of(grade_id), [0.0, 0.0])
+            acc[0] += score
+            acc[1] += full
+            if "_hidden" in grade_id:
+                per_hidden.setdefault(grade_id, []).append(score >= full)
+        for ex, (got, full) in by_ex.items():
+            per_ex.setdefault(ex, []).append(got / full)
+    return marks, status, per_ex, per_hidden
+
+
+def _barh(labels, values, title, file, xlabel):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 0.32 * len(labels) + 1.2))
+    colors = ["#c0392b" if v < 0.5 else "#e67e22" if v < 0.8 else "#27ae60" for v in values]
+    ax.barh(labels, [100 * v for v in values], color=colors)
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    for y, v in enumerate(values):
+        ax.text(min(100 * v + 1, 92), y, f"{100 * v:.0f} %", va="center", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(file, dpi=110)
+    plt.close(fig)
+
+
+def write_report(course: Path, target: Path | None = None) -> Path:
+    """Write the class report; return the path of ``index.html``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    target = target or course / "reports" / paths.ASSIGNMENT
+    target.mkdir(parents=True, exist_ok=True)
+    marks, status, per_ex, per_hidden = _rates(course)
+    columns, table = export.rows(course)
+
+    totals = []
+    for row in table:
+        try:
+            totals.append(100 * float(row["total"]) / float(row["maximo"]))
+        except (ValueError, ZeroDivisionError):
+            pass
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.hist(totals, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.001], color="#2980b9",
+            edgecolor="white")
+    ax.set_xlabel("total (% de los puntos, tras la penalización por retraso)")
+    ax.set_ylabel("estudiantes")
+    ax.set_title(f"Distribución de los totales ({len(totals)} entregas)")
+    fig.tight_layout()
+    fig.savefig(target / "totales.png", dpi=110)
+    plt.close(fig)
+
+    exercises = export.exercises(marks)
+    ex_rates = [sum(per_ex.get(e, [0])) / max(len(per_ex.get(e, [])), 1) for e in exercises]
+    _barh(exercises, ex_rates, "Porcentaje medio de puntos por ejercicio", target / "ejercicios.png",
+          "% medio de los puntos (notebooks calificados)")
+    hidden = sorted(per_hidden, key=lambda g: sum(per_hidden[g]) / len(per_hidden[g]))
+    hid_rates = [sum(per_hidden[g]) / len(per_hidden[g]) for g in hidden]
+    _barh(hidden, hid_rates, "Pruebas ocultas superadas", target / "ocultas.png",
+          "% de estudiantes con todos los puntos")
+
+    problems = [(s, n, o) for s, per in sorted(status.items()) for n, o in per.items()
+                if o.status != classgrade.GRADED]
+    worst = sorted(zip(exercises, ex_rates), key=lambda p: p[1])[:3]
+    esc = html.escape
+    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{esc(r[c])}</td>" for c in columns) + "</tr>" for r in table)
+    page = f"""<!DOCTYPE html>
+<html lang="es"><head><meta charset="utf-8"><title>Informe de la clase: {paths.ASSIGNMENT}</title>
+<style>body{{font-family:sans-serif;margin:2em;max-width:1200px}} table{{border-collapse:collapse;font-size:12px}}
+td,th{{border:1px solid #ccc;padding:2px 6px}} th{{background:#eee}} .bad{{color:#c0392b}}</style></head>
+<body><h1>Informe de la clase: {paths.ASSIGNMENT}</h1>
+<p>{len(table)} estudiantes; {len(problems)} notebooks sin calificar. Ejercicios con menos éxito:
+{", ".join(f"<b>{esc(e)}</b> ({100 * r:.0f} %)" for e, r in worst)}.</p>
+<h2>Notebooks sin calificar</h2>
+<ul>{"".join(f'<li class="bad">{esc(s)} / {esc(n)}: {esc(o.line())}</li>' for s, n, o in problems) or "<li>ninguno</li>"}</ul>
+<h2>Totales</h2><img src="totales.png" alt="distribución de los totales">
+<h2>Por ejercicio</h2><img src="ejercicios.png" alt="porcentaje de puntos por ejercicio">
+<h2>Pruebas ocultas</h2><img src="ocultas.png" alt="pruebas ocultas superadas">
+<h2>Notas</h2><table><tr>{head}</tr>{body}</table>
+</body></html>
+"""
+    index = target / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
