@@ -25,7 +25,8 @@ def exercise_of(grade_id: str) -> str:
 class Submission:
     """Marks of one student: {grade_id: (score, max_score)} over all notebooks.
 
-    ``score`` is None for a cell that still waits for a manual grade.
+    ``score`` is None for a cell that still waits for a manual grade, or that was
+    never graded (its notebook failed: see ``classgrade``).
     """
 
     student: str
@@ -66,7 +67,8 @@ def read_marks(course: Path, assignment: str = paths.ASSIGNMENT) -> dict[str, Su
             marks = Submission(student.id)
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
-                    score = None if grade.needs_manual_grade else grade.score
+                    ungraded = grade.auto_score is None and grade.manual_score is None
+                    score = None if grade.needs_manual_grade or ungraded else grade.score
                     marks.cells[grade.name] = (score, grade.max_score)
             result[student.id] = marks
     return result

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from coursetools import course as course_steps
-from coursetools import examples, gradebook, paths, release
+from coursetools import examples, gradebook, paths
 
 
 def make_course(root: Path) -> Path:
@@ -25,15 +25,21 @@ def make_course(root: Path) -> Path:
 def course(tmp_path_factory) -> Path:
     """A course directory whose release was regenerated from source/ by nbgrader."""
     root = make_course(tmp_path_factory.mktemp("course"))
-    release.release(root)
+    course_steps.release_step(root)
     return root
 
 
 @pytest.fixture(scope="session")
-def graded_class(course) -> dict[str, gradebook.Submission]:
-    """The bundled example class, built from the release and autograded by nbgrader."""
-    examples.build_class(course)
-    course_steps.autograde(course)
+def class_outcomes(course) -> dict:
+    """The bundled example class, handed in as an LMS zip, collected and autograded in parallel."""
+    archive = examples.build_zip(course, course / "downloaded" / "lms.zip")
+    course_steps.collect_step(course, archive)
+    return course_steps.autograde(course, examples.demo_students(), workers=2, progress=False)
+
+
+@pytest.fixture(scope="session")
+def graded_class(class_outcomes, course) -> dict[str, gradebook.Submission]:
+    """{student: marks per grade cell} of the graded example class, read from the gradebook."""
     return gradebook.read_marks(course)
 
 
