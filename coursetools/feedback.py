@@ -9,19 +9,24 @@ copy of ``autograded/`` instead:
   (hidden regions become their one-line description);
 * error outputs keep the exception name and message, not the traceback;
 * any output line that quotes a hidden-only source line is replaced by a note
-  (student code can print the source of later cells).
+  (student code can print the source of later cells);
+* math in markdown becomes MathML (``latex2mathml``) and the MathJax script is
+  dropped from the HTML, so a page renders complete without internet (nbgrader's
+  template already inlines its styles).
 
 The instructor's ``autograded/`` (and so formgrader) is left untouched.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from pathlib import Path
 
 import nbformat
 
-from . import nbgrader_cli, notebooks, paths
+from . import gradebook, nbgrader_cli, notebooks, paths
 
 SCRUBBED = ".feedback_source"  # folder under the course, git-ignored
 _HIDDEN_NOTE = "[línea omitida: cita una prueba oculta]"
@@ -48,6 +53,31 @@ def _scrub_text(text: str, secret: set[str]) -> str:
                      for line in text.split("\n"))
 
 
+_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$([^$\n]+?)\$", re.S)
+_EXTERNAL_SCRIPT = re.compile(
+    r'<script type="text/x-mathjax-config">.*?</script>|<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>',
+    re.S)
+
+
+def math_to_mathml(markdown: str) -> str:
+    """Replace ``$$...$$`` and ``$...$`` by MathML, which browsers draw without any script."""
+    from latex2mathml.converter import convert
+
+    def one(match):
+        latex, display = (match.group(1), "block") if match.group(1) is not None else (match.group(2), "inline")
+        try:
+            return convert(" ".join(latex.split()), display=display)
+        except Exception:  # noqa: BLE001 - a formula it cannot read is shown as its source
+            return f"<code>{html.escape(match.group(0))}</code>"
+
+    return _MATH.sub(one, markdown)
+
+
+def drop_external_scripts(page: str) -> str:
+    """Remove the MathJax loader (the only remote resource of nbgrader's feedback page)."""
+    return _EXTERNAL_SCRIPT.sub("", page)
+
+
 def scrub(nb: nbformat.NotebookNode, release: dict, secret: set[str]) -> nbformat.NotebookNode:
     """The notebook as feedback may show it (see the module docstring)."""
     for cell in nb.cells:
@@ -55,6 +85,8 @@ def scrub(nb: nbformat.NotebookNode, release: dict, secret: set[str]) -> nbforma
         grade_id = meta.get("grade_id")
         if meta.get("locked") and grade_id in release:
             cell.source = release[grade_id].source
+        if cell.cell_type == "markdown":
+            cell.source = math_to_mathml(cell.source)
         if cell.cell_type != "code":
             continue
         for output in cell.outputs:
@@ -93,4 +125,26 @@ def generate(course: Path) -> Path:
             shutil.copy(timestamp, out / timestamp.name)
     nbgrader_cli.run(["generate_feedback", paths.ASSIGNMENT, "--force",
                       f"--CourseDirectory.autograded_directory={SCRUBBED}"], course)
+    marks = gradebook.read_marks(course)
+    for page in (course / "feedback").glob(f"*/{paths.ASSIGNMENT}/*.html"):
+        student, prefix = page.parent.parent.name, paths.NOTEBOOKS.get(page.stem)
+        text = drop_external_scripts(page.read_text(encoding="utf-8"))
+        if student in marks and prefix:
+            text = add_summary(text, marks[student], prefix)
+        page.write_text(text, encoding="utf-8")
     return course / "feedback"
+
+
+def add_summary(page: str, marks: gradebook.Submission, prefix: str) -> str:
+    """Put a table of the student's points per exercise of this notebook at the top of the page."""
+    rows = []
+    for exercise, (got, full, pending) in sorted(
+            marks.by_exercise().items(), key=lambda kv: int(kv[0].split("_")[1][1:])):
+        if exercise.startswith(prefix + "_"):
+            note = " (más las respuestas escritas, pendientes)" if pending else ""
+            rows.append(f"<tr><td>Ejercicio {exercise.split('_')[1][1:]}</td>"
+                        f"<td>{got:g} / {full:g}{note}</td></tr>")
+    table = ('<div class="container" id="resumen-puntos" style="margin:1em auto;max-width:900px">'
+             "<h2>Sus puntos por ejercicio</h2><table class=\"table table-condensed\">"
+             + "".join(rows) + "</table></div>")
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + table, page, count=1)

@@ -2,6 +2,8 @@
 
 import html
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -48,3 +50,43 @@ def test_scrub_replaces_tracebacks_and_quoted_hidden_lines():
     assert out.cells[0].outputs[0].traceback == ["AssertionError: boom"]
     assert "secret_value" not in out.cells[0].outputs[1].text
     assert out.cells[0].outputs[1].text.startswith("harmless\n")
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = paths.ROOT / "tests" / "artifacts"  # git-ignored: for people to look at
+
+
+def chromium(tmp_path, *args) -> str:
+    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
+    done = subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_feedback_page_needs_nothing_from_the_network(feedback_dir):
+    for page in feedback_dir.glob(f"*/{paths.ASSIGNMENT}/*.html"):
+        text = page.read_text(encoding="utf-8")
+        remote = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(?:https?:)?//[^"]+"', text)
+        assert remote == [], page
+        assert "$$" not in text, page  # math was turned into MathML
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_feedback_renders_in_headless_chromium_with_score_and_no_hidden_test(course, feedback_dir,
+                                                                              tmp_path):
+    page = feedback_dir / "bug_stride_ignored" / paths.ASSIGNMENT / "parte1_numpy.html"
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri())
+    text = visible_text(dom)
+    assert "Sus puntos por ejercicio" in text and "<td>Ejercicio 3</td><td>20 / 23</td>" in dom
+    assert "Score: 144.0 / 162.0" in text
+    assert "✗ prueba oculta [0/3 puntos]" in text
+    secret = feedback.hidden_lines(course / "source" / paths.ASSIGNMENT, "parte1_numpy")
+    assert [line for line in secret if line in text] == []
+    assert dom.count("<math") >= 8
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / "feedback-bug_stride_ignored-parte1.png"
+    chromium(tmp_path, f"--screenshot={shot}", "--window-size=1100,1400", page.as_uri())
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
