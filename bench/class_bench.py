@@ -1,0 +1,83 @@
+"""Class-scale autograde: nbgrader's serial run against the pool, side by side in one run.
+
+Run from the repository root:
+
+    scripts/in-venv python bench/class_bench.py [--students 60] [--workers N]
+
+It builds a temporary course with N complete submissions (both notebooks:
+copies of the example students that hand in two valid notebooks and do not
+loop), autogrades them once with plain ``nbgrader autograde lab2`` (one
+submission after another, as nbgrader does) and once with
+``coursetools.classgrade`` (one process per notebook, N workers), and prints
+seconds per submission and the speed-up. Target on 2 cores: 60 complete
+submissions in at most 15 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from conftest import make_course  # noqa: E402
+from coursetools import classgrade, course, examples, gradebook, nbgrader_cli, paths  # noqa: E402
+
+
+def complete_students() -> list[str]:
+    roster = examples.roster()
+    return [s for s in examples.demo_students()
+            if not roster[s].get("missing") and not roster[s].get("corrupt")
+            and not any("bucle" in f for f in roster[s].get("cells", []))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=classgrade.default_workers())
+    args = parser.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="class-bench-"))
+    try:
+        make_course(root)
+        course.release_step(root)
+        base = complete_students()
+        examples.build_class(root, base)
+        names = []
+        for k in range(args.students):
+            model = base[k % len(base)]
+            name = f"b{k:02d}_{model}"
+            shutil.copytree(root / "submitted" / model, root / "submitted" / name)
+            names.append(name)
+        for model in base:
+            shutil.rmtree(root / "submitted" / model)
+        print(f"{args.students} complete submissions (copies of {len(base)} example students), "
+              f"{args.workers} workers", flush=True)
+
+        start = time.perf_counter()
+        nbgrader_cli.run(["autograde", paths.ASSIGNMENT, "--force"], root)
+        serial = time.perf_counter() - start
+        serial_marks = gradebook.read_marks(root)
+        print(f"nbgrader autograde (serial): {serial:7.1f} s  {serial / args.students:5.1f} s/submission",
+              flush=True)
+
+        start = time.perf_counter()
+        outcomes = classgrade.autograde_class(root, names, workers=args.workers)
+        pool = time.perf_counter() - start
+        graded = sum(o.status == classgrade.GRADED for per in outcomes.values() for o in per.values())
+        same = gradebook.read_marks(root) == serial_marks
+        print(f"pool of {args.workers} workers:        {pool:7.1f} s  {pool / args.students:5.1f} s/submission"
+              f"  ({graded}/{2 * args.students} notebooks graded; same marks as serial: {same})")
+        print(f"speed-up {serial / pool:.2f}x; pool per submission per worker "
+              f"{pool * args.workers / args.students:.1f} s (target: {args.students} in <= 900 s)")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
