@@ -33,6 +33,8 @@ def main(argv=None) -> int:
                        help=f"grading processes side by side (default: cores, here {classgrade.default_workers()})")
         p.add_argument("--timeout", type=float, default=300.0,
                        help="wall-clock seconds allowed per notebook of a student (default 300)")
+        p.add_argument("--no-sandbox", dest="sandboxed", action="store_false",
+                       help="run kernels with the instructor's rights (only for code you trust)")
     sub.add_parser("feedback", help="feedback/<student>/lab2/*.html without hidden tests")
     sub.add_parser("export", help="exports/grades.csv: one row per student, both partners")
     sub.add_parser("report", help="reports/lab2/index.html: the class at a glance, with charts")
@@ -54,7 +56,8 @@ def main(argv=None) -> int:
     elif args.command == "examples":
         print("built", ", ".join(examples.build_class(root)))
     elif args.command == "autograde":
-        outcomes = course.autograde(root, args.student, workers=args.workers, timeout=args.timeout)
+        outcomes = course.autograde(root, args.student, workers=args.workers, timeout=args.timeout,
+                                    sandboxed=args.sandboxed)
         print(classgrade.outcome_table(outcomes))
     elif args.command == "feedback":
         print("feedback in", course.feedback(root).relative_to(root))
@@ -65,7 +68,7 @@ def main(argv=None) -> int:
     elif args.command == "table":
         print(gradebook.marks_table(gradebook.read_marks(root), classgrade.read_status(root)))
     elif args.command == "demo":
-        course.demo(root, workers=args.workers, timeout=args.timeout)
+        course.demo(root, workers=args.workers, timeout=args.timeout, sandboxed=args.sandboxed)
     return 0
 
 

@@ -109,29 +109,112 @@ def make_template(course: Path, work: Path) -> Path:
     return template
 
 
-def grade_notebook(course: Path, student: str, name: str, template: Path, work: Path,
-                   timeout: float) -> tuple[Outcome, Path | None]:
+@dataclass
+class Settings:
+    """How the notebooks of a class run are graded."""
+
+    work: Path                      # grading/work: template db, staged submissions, private dbs
+    template: Path                  # gradebook template (see make_template)
+    timeout: float = 300.0          # wall-clock seconds per notebook
+    sandboxed: bool = True          # kernel in coursetools.sandbox
+    memory_bytes: int = 3 * 2**30   # per kernel (and per nbgrader process)
+    max_pids: int = 256             # processes and threads per kernel
+    max_output_bytes: int = 256 * 2**10  # text kept per output in the graded notebook
+
+
+def stage(course: Path, student: str, work: Path) -> Path:
+    """Copy only the notebooks and timestamp of a submission to where nbgrader will read it.
+
+    Other files a student hands in (a ``numpy.py`` beside the notebook would
+    replace NumPy for the kernel) never reach the autograded folder.
+    """
+    source = course / "submitted" / student / paths.ASSIGNMENT
+    target = work / "staged" / student / paths.ASSIGNMENT
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for name in [f"{n}.ipynb" for n in paths.NOTEBOOKS] + ["timestamp.txt"]:
+        if (source / name).is_file():
+            shutil.copy(source / name, target / name)
+    return work / "staged"
+
+
+def trim_outputs(notebook: Path, limit: int) -> int:
+    """Cut text outputs (not images) longer than ``limit`` characters; return how many were cut."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    cut = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            fields = [("text", output)] if "text" in output else []
+            fields += [(mime, output["data"]) for mime in output.get("data", {})
+                       if mime.startswith("text/") and isinstance(output["data"][mime], str)]
+            for key, holder in fields:
+                if len(holder[key]) > limit:
+                    size = len(holder[key])
+                    holder[key] = holder[key][:limit] + (
+                        f"\n[... salida recortada: {size / 2**20:.1f} MB en total]\n")
+                    cut += 1
+    if cut:
+        nbformat.write(nb, notebook)
+    return cut
+
+
+def grade_notebook(course: Path, student: str, name: str,
+                   settings: Settings) -> tuple[Outcome, Path | None]:
     """Autograde one notebook in its own nbgrader process; return its outcome and private db."""
+    from . import sandbox
+
     path = course / "submitted" / student / paths.ASSIGNMENT / f"{name}.ipynb"
     problem = notebook_problem(path)
     if problem:
         return Outcome(student, name, *problem), None
-    db = work / f"{student}.{name}.db"
-    shutil.copy(template, db)
+    staged = stage(course, student, settings.work)
+    db = settings.work / f"{student}.{name}.db"
+    shutil.copy(settings.template, db)
+    args = ["autograde", paths.ASSIGNMENT, f"--student={student}", f"--notebook={name}", "--force",
+            f"--CourseDirectory.db_url=sqlite:///{db}",
+            f"--CourseDirectory.submitted_directory={staged}"]
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))}
+    kernel_groups: list[Path] = []
+    grader_groups: list[Path] = []
+    if settings.sandboxed:
+        tag = f"{os.getpid()}-{student}-{name}"
+        kernel_groups = sandbox.make_cgroups("kernel-" + tag, settings.memory_bytes, settings.max_pids)
+        grader_groups = sandbox.make_cgroups("grader-" + tag, settings.memory_bytes, 4096)
+        data = (course / "data" / "cats-and-dogs").resolve()
+        env.update({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, kernel_groups)),
+                    sandbox.ENV_READONLY: f"{course / 'data' / 'cats-and-dogs'}",
+                    sandbox.ENV_MATPLOTLIB: str(settings.work / "matplotlib")})
+        if data != course / "data" / "cats-and-dogs":  # a symlinked data folder: its target too
+            env[sandbox.ENV_READONLY] += os.pathsep + str(data)
+        args.append(f"--Execute.kernel_manager_class={sandbox.KERNEL_MANAGER}")
     start = time.perf_counter()
-    done = nbgrader_cli.start(
-        ["autograde", paths.ASSIGNMENT, f"--student={student}", f"--notebook={name}", "--force",
-         f"--CourseDirectory.db_url=sqlite:///{db}"], course, timeout=timeout)
+    try:
+        done = nbgrader_cli.start(args, course, env=env, timeout=settings.timeout,
+                                  cgroups=grader_groups)
+    finally:
+        out_of_memory = sandbox.oom_killed(kernel_groups + grader_groups)
+        leftovers = sandbox.kill_cgroups(kernel_groups + grader_groups)
     seconds = time.perf_counter() - start
     logs = course / GRADING / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    (logs / f"{student}.{name}.log").write_text(done.log, encoding="utf-8")
+    (logs / f"{student}.{name}.log").write_text(done.log[-2_000_000:], encoding="utf-8")
+    notes = []
+    if out_of_memory:
+        notes.append(f"memoria agotada (límite {settings.memory_bytes / 2**30:.1f} GB)")
+    if leftovers:
+        notes.append(f"{leftovers} procesos seguían vivos al terminar: eliminados")
     if done.timed_out:
-        return Outcome(student, name, TIMEOUT, f"detenido a los {timeout:.0f} s", seconds), None
+        notes.insert(0, f"detenido a los {settings.timeout:.0f} s")
+        return Outcome(student, name, TIMEOUT, "; ".join(notes), seconds), None
     graded = course / "autograded" / student / paths.ASSIGNMENT / f"{name}.ipynb"
     if done.returncode != 0 or not graded.exists():
-        return Outcome(student, name, FAILED, _error_line(done.log), seconds), None
-    return Outcome(student, name, GRADED, "", seconds), db
+        notes.append(_error_line(done.log))
+        return Outcome(student, name, FAILED, "; ".join(notes), seconds), None
+    if trim_outputs(graded, settings.max_output_bytes):
+        notes.append(f"salidas de más de {settings.max_output_bytes // 2**10} KB recortadas")
+    return Outcome(student, name, GRADED, "; ".join(notes), seconds), db
 
 
 def merge_notebook(course: Path, db: Path, student: str, name: str) -> None:
@@ -204,11 +287,15 @@ def _write_status(course: Path, status: dict[str, dict[str, Outcome]]) -> None:
 
 
 def autograde_class(course: Path, students: list[str] | None = None, workers: int | None = None,
-                    timeout: float = 300.0, progress: bool = True) -> dict[str, dict[str, Outcome]]:
+                    timeout: float = 300.0, progress: bool = True,
+                    sandboxed: bool = True) -> dict[str, dict[str, Outcome]]:
     """Autograde the students (default: every ``submitted/`` folder); return their outcomes.
 
-    ``timeout`` is the wall-clock limit in seconds for one notebook of one student.
+    ``timeout`` is the wall-clock limit in seconds for one notebook of one student;
+    ``sandboxed`` runs each kernel in ``coursetools.sandbox`` (after a self-test of its limits).
     """
+    from . import sandbox
+
     from tqdm.auto import tqdm
 
     students = submitted_students(course) if students is None else sorted(students)
@@ -220,13 +307,21 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
     work = course / GRADING / "work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    template = make_template(course, work)
+    if sandboxed:
+        failed = sandbox.self_test()
+        if failed:
+            raise sandbox.SandboxError(
+                "the sandbox's limits do not hold on this machine (" + "; ".join(failed)
+                + "): no student code was run. Fix it, or grade with --no-sandbox on a machine "
+                "you trust.")
+        sandbox.build_matplotlib_cache(work / "matplotlib")
+    settings = Settings(work=work, template=make_template(course, work), timeout=timeout,
+                        sandboxed=sandboxed)
     workers = workers or default_workers()
 
     def one_student(student):
         # A student's notebooks run one after the other: they share autograded/<student>/.
-        return [grade_notebook(course, student, name, template, work, timeout)
-                for name in paths.NOTEBOOKS]
+        return [grade_notebook(course, student, name, settings) for name in paths.NOTEBOOKS]
 
     status = read_status(course)
     bar = tqdm(total=len(students), unit="estudiante", desc="autograde", disable=not progress,

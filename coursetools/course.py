@@ -29,10 +29,10 @@ def collect_step(course: Path, archive: Path | None = None) -> dict[str, list[st
 
 
 def autograde(course: Path, students: list[str] | None = None, workers: int | None = None,
-              timeout: float = 300.0, progress: bool = True):
+              timeout: float = 300.0, progress: bool = True, sandboxed: bool = True):
     """Autograde the class (or the given students) in parallel; return the outcomes."""
     return classgrade.autograde_class(course, students, workers=workers, timeout=timeout,
-                                      progress=progress)
+                                      progress=progress, sandboxed=sandboxed)
 
 
 def feedback(course: Path) -> Path:
@@ -48,7 +48,8 @@ def report_step(course: Path) -> Path:
     return report.write_report(course)
 
 
-def demo(course: Path = paths.ROOT, workers: int | None = None, timeout: float = 300.0) -> str:
+def demo(course: Path = paths.ROOT, workers: int | None = None, timeout: float = 300.0,
+         sandboxed: bool = True) -> str:
     """Every step on the bundled example class (handed in as an LMS zip); return the tables."""
     # The example students are replaced as a whole; their old grades would stop
     # nbgrader from regenerating a release whose cells changed.
@@ -62,7 +63,8 @@ def demo(course: Path = paths.ROOT, workers: int | None = None, timeout: float =
         if student in examples.roster() and any(": ok" not in l for l in lines[:-1]):
             print(f"   {student}: " + "; ".join(l for l in lines[:-1] if ": ok" not in l))
     print(f"3/6 autograde: {len(inventory)} students", flush=True)
-    outcomes = autograde(course, examples.demo_students(), workers=workers, timeout=timeout)
+    outcomes = autograde(course, examples.demo_students(), workers=workers, timeout=timeout,
+                         sandboxed=sandboxed)
     print(classgrade.outcome_table(outcomes))
     print("4/6 feedback -> feedback/", flush=True)
     feedback(course)

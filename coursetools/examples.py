@@ -75,6 +75,9 @@ def build_notebook(name: str, spec: dict, release_dir: Path, source_dir: Path,
         raise ValueError(f"unknown base {spec['base']!r}")
     for file in spec.get("cells", []):
         replacements.update(read_cells(examples / file))
+    tampered: dict[str, str] = {}
+    for file in spec.get("tests", []):  # adversarial: rewritten test cells
+        tampered.update(read_cells(examples / file))
     if spec.get("identity"):
         replacements[IDENTITY_CELL] = identity_source(spec["identity"])
     solution_ids = set()
@@ -84,6 +87,10 @@ def build_notebook(name: str, spec: dict, release_dir: Path, source_dir: Path,
             solution_ids.add(meta["grade_id"])
             if meta["grade_id"] in replacements:
                 cell.source = replacements[meta["grade_id"]]
+        elif meta.get("grade_id") in tampered:
+            cell.source = tampered[meta["grade_id"]]
+    nb.cells = [c for c in nb.cells  # adversarial: deleted test cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") not in spec.get("delete", [])]
     prefix = paths.NOTEBOOKS[name] + "_"
     unknown = {k for k in replacements if k.startswith(prefix) and k not in solution_ids}
     if unknown:
@@ -113,6 +120,8 @@ def submission_files(course: Path, student: str, spec: dict,
         if name in spec.get("corrupt", []):
             text = text[: len(text) // 3]  # a download cut short: not valid JSON
         files[f"{name}.ipynb"] = text
+    for target, source in spec.get("extra_files", {}).items():  # files handed in beside
+        files[target] = (examples / source).read_bytes()
     return files
 
 

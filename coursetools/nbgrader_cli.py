@@ -58,9 +58,15 @@ def kill_tree(pid: int) -> None:
 
 
 def start(args: list[str], course: Path, env: dict | None = None,
-          timeout: float | None = None) -> Finished:
-    """Run ``nbgrader ARGS`` in ``course``; kill it and all its children after ``timeout`` s."""
+          timeout: float | None = None, cgroups: list[Path] = ()) -> Finished:
+    """Run ``nbgrader ARGS`` in ``course``; kill it and all its children after ``timeout`` s.
+
+    ``cgroups``: cgroup folders the nbgrader process joins before it starts (its limits).
+    """
     cmd = [sys.executable, "-m", "nbgrader", *args]
+    if cgroups:
+        join = "; ".join(f'echo $$ > "{g}/cgroup.procs"' for g in cgroups)
+        cmd = ["/bin/sh", "-c", join + '; exec "$@"', "nbgrader", *cmd]
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         proc = subprocess.Popen(cmd, cwd=course, env=environment(env), stdout=log,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
