@@ -1,0 +1,138 @@
+"""Hostile submissions through the real pipeline: no marks gained, nothing harmed, one clear line each.
+
+The attacks are example students (``examples/class.json``, group ``ataques``),
+built from the release like every other example. They run only after
+``coursetools.sandbox.self_test`` shows that the memory, process and network
+limits hold here, so a failure cannot take the machine down.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import psutil
+import pytest
+
+from coursetools import classgrade, course as steps, examples, gradebook, paths, sandbox
+from test_grading import EXPECTED_LOSSES, full_points
+
+ATTACKERS = sorted(s for s, spec in examples.roster().items() if spec.get("group") == "ataques")
+PART1 = [c for c in full_points() if c.startswith("p1_")]
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def attacked(course, graded_class):
+    """Outcomes and marks after the attackers were graded beside the graded example class."""
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap is not installed (.ci/run installs Debian's bubblewrap)")
+    failed = sandbox.self_test()
+    assert failed == [], f"the sandbox's limits do not hold here: {failed}"
+    honest_before = gradebook.read_marks(course)
+    watched = [course / "gradebook.db",
+               course / "autograded" / "perfecto" / paths.ASSIGNMENT / "parte1_numpy.ipynb",
+               course / "source" / paths.ASSIGNMENT / "parte1_numpy.ipynb"]
+    digests = {p: _digest(p) for p in watched[1:]}
+    examples.build_class(course, ATTACKERS)
+    outcomes = steps.autograde(course, ATTACKERS, workers=2, timeout=150, progress=False)
+    marks = gradebook.read_marks(course)
+    yield {"outcomes": outcomes, "marks": marks, "before": honest_before, "digests": digests}
+    gradebook.forget_students(course, ATTACKERS)
+
+
+def _status(attacked, student):
+    return {nb: (o.status, o.detail) for nb, o in attacked["outcomes"][student].items()}
+
+
+def _assert_points(attacked, student, losses):
+    expected = {**full_points(), **losses}
+    got = {c: s for c, (s, _) in attacked["marks"][student].cells.items() if c in expected}
+    assert got == expected
+
+
+def test_no_other_students_row_or_file_changed(attacked):
+    before = attacked["before"]
+    assert {s: m for s, m in attacked["marks"].items() if s in before} == before
+    for path, digest in attacked["digests"].items():
+        assert _digest(path) == digest, path
+
+
+def test_every_attacker_has_one_line_per_notebook_and_the_class_run_completed(attacked):
+    table = classgrade.outcome_table(attacked["outcomes"])
+    assert all(student in table for student in ATTACKERS)
+    assert set(attacked["outcomes"]) == set(ATTACKERS)
+    for student in ATTACKERS:  # Part 2 is untouched by every attack and graded in full
+        assert attacked["outcomes"][student]["parte2_pytorch"].status == classgrade.GRADED
+
+
+def test_reading_the_course_and_writing_the_gradebook_finds_nothing(course, attacked):
+    import nbformat
+
+    _assert_points(attacked, "ataque_lee_y_escribe", {})
+    nb = nbformat.read(course / "autograded" / "ataque_lee_y_escribe" / paths.ASSIGNMENT /
+                       "parte1_numpy.ipynb", as_version=4)
+    cell = next(c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "p1_e1_solution")
+    text = "".join(o.get("text", "") for o in cell.outputs)
+    assert "encontrado: []" in text
+    assert "escrito:" not in text and text.count("no se pudo escribir") == 2
+
+
+def test_a_detached_process_is_gone_with_its_notebook(course, attacked):
+    _assert_points(attacked, "ataque_proceso_suelto", {"p1_e9_bonus_pool_backward": 0})
+    alive = [p for p in psutil.process_iter(["cmdline"])
+             if any("ataque_tarde" in part for part in (p.info["cmdline"] or []))]
+    assert alive == []
+
+
+def test_a_numpy_module_beside_the_notebook_is_not_used(course, attacked):
+    _assert_points(attacked, "ataque_numpy_propio", EXPECTED_LOSSES["bug_pad_slice"])
+    assert (course / "submitted" / "ataque_numpy_propio" / paths.ASSIGNMENT / "numpy.py").exists()
+    assert not (course / "autograded" / "ataque_numpy_propio" / paths.ASSIGNMENT / "numpy.py").exists()
+
+
+def test_edited_and_deleted_test_cells_are_restored(attacked):
+    _assert_points(attacked, "ataque_celdas_editadas", EXPECTED_LOSSES["bug_stride_ignored"])
+
+
+def test_a_fork_bomb_slows_its_own_notebook_only(attacked):
+    # Its children spin on one core (the cpu cgroup) until the notebook ends, so the
+    # cells after the bomb run slowly: the notebook finishes, or hits the wall-clock
+    # limit, depending on the machine. Either way it gains nothing and its processes die.
+    status, detail = _status(attacked, "ataque_bomba_fork")["parte1_numpy"]
+    if status == classgrade.TIMEOUT:
+        assert detail.startswith("detenido a los 150 s")
+        assert all(attacked["marks"]["ataque_bomba_fork"].cells[c][0] is None for c in PART1)
+    else:
+        assert status == classgrade.GRADED and detail.endswith("procesos seguían vivos al terminar: "
+                                                               "eliminados"), detail
+        _assert_points(attacked, "ataque_bomba_fork", {"p1_e9_bonus_pool_backward": 0})
+
+
+def test_a_memory_bomb_fails_its_notebook_with_the_reason(attacked):
+    status, detail = _status(attacked, "ataque_bomba_memoria")["parte1_numpy"]
+    assert status == classgrade.FAILED and detail.startswith("memoria agotada (límite 3.0 GB)")
+    assert all(attacked["marks"]["ataque_bomba_memoria"].cells[c][0] is None for c in PART1)
+
+
+def test_os_exit_fails_its_notebook_and_gains_nothing(attacked):
+    status, detail = _status(attacked, "ataque_os_exit")["parte1_numpy"]
+    assert status == classgrade.FAILED and "Kernel died" in detail
+    assert all(attacked["marks"]["ataque_os_exit"].cells[c][0] is None for c in PART1)
+
+
+def test_a_cell_sleeping_past_the_time_out_is_interrupted(attacked):
+    assert _status(attacked, "ataque_dormir")["parte1_numpy"] == (classgrade.GRADED, "")
+    _assert_points(attacked, "ataque_dormir", {"p1_e9_bonus_pool_backward": 0})
+
+
+def test_a_flood_of_output_is_trimmed(course, attacked):
+    assert _status(attacked, "ataque_inunda_salida")["parte1_numpy"] == \
+        (classgrade.GRADED, "salidas de más de 256 KB recortadas")
+    _assert_points(attacked, "ataque_inunda_salida", {"p1_e9_bonus_pool_backward": 0})
+    graded = course / "autograded" / "ataque_inunda_salida" / paths.ASSIGNMENT / "parte1_numpy.ipynb"
+    assert graded.stat().st_size < 2 * 2**20
