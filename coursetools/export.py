@@ -83,7 +83,8 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
         row = {"estudiante": student, "carne_1": who["carne_1"],
                "firma_1": who["firma_mecanografiada_1"], "carne_2": who["carne_2"],
                "firma_2": who["firma_mecanografiada_2"],
-               "estado": "; ".join(f"{n}: {o.line()}" for n, o in sorted(ungraded.items()))
+               "estado": "; ".join(f"{n}: {o.line()}" for n, o in sorted(per_nb.items())
+                                   if o.status != classgrade.GRADED or o.review)
                or ("calificado" if student in marks else "sin calificar"),
                "entregado": when.astimezone(policy.due.tzinfo).isoformat(" ", "minutes") if when else "",
                "dias_tarde": str(policy.days_late(when))}

@@ -100,6 +100,7 @@ def write_report(course: Path, target: Path | None = None) -> Path:
 
     problems = [(s, n, o) for s, per in sorted(status.items()) for n, o in per.items()
                 if o.status != classgrade.GRADED]
+    review = [(s, n, o) for s, per in sorted(status.items()) for n, o in per.items() if o.review]
     worst = sorted(zip(exercises, ex_rates), key=lambda p: p[1])[:3]
     esc = html.escape
     head = "".join(f"<th>{esc(c)}</th>" for c in columns)
@@ -113,6 +114,10 @@ td,th{{border:1px solid #ccc;padding:2px 6px}} th{{background:#eee}} .bad{{color
 {", ".join(f"<b>{esc(e)}</b> ({100 * r:.0f} %)" for e, r in worst)}.</p>
 <h2>Notebooks sin calificar</h2>
 <ul>{"".join(f'<li class="bad">{esc(s)} / {esc(n)}: {esc(o.line())}</li>' for s, n, o in problems) or "<li>ninguno</li>"}</ul>
+<h2>Para revisar</h2>
+<p>Notebooks cuyas notas dentro del notebook no coinciden con la verificación externa
+(las notas registradas son las de la verificación externa).</p>
+<ul>{"".join(f'<li class="bad">{esc(s)} / {esc(n)}: {esc(o.review)}</li>' for s, n, o in review) or "<li>ninguno</li>"}</ul>
 <h2>Totales</h2><img src="totales.png" alt="distribución de los totales">
 <h2>Por ejercicio</h2><img src="ejercicios.png" alt="porcentaje de puntos por ejercicio">
 <h2>Pruebas ocultas</h2><img src="ocultas.png" alt="pruebas ocultas superadas">

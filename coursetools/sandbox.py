@@ -96,6 +96,25 @@ def bwrap_args(cwd: str, scratch: str, readonly: list[str], env: dict[str, str])
     return args + ["--"]
 
 
+def sandboxed_command(cmd: list[str], cwd: str, scratch: str, readonly: list[str],
+                      env: dict[str, str], cgroups: list[Path], cpu_seconds: int = 900,
+                      file_bytes: int = 200 * 2**20) -> list[str]:
+    """``cmd`` run in the job's cgroups, under CPU/file-size limits, inside bubblewrap."""
+    join = "; ".join(f'echo $$ > "{g}/cgroup.procs"' for g in cgroups)
+    return (["/bin/sh", "-c", (join + "; " if join else "") + 'exec "$@"', "sandbox",
+             "prlimit", f"--cpu={cpu_seconds}", f"--fsize={file_bytes}", "--"]
+            + bwrap_args(cwd, scratch, readonly, env) + cmd)
+
+
+def make_scratch() -> str:
+    """A private scratch folder for one sandboxed process (removed by the caller)."""
+    scratch = tempfile.mkdtemp(prefix="lab2-kernel-")
+    os.chmod(scratch, 0o755)
+    for sub in ("home", "ipython", "matplotlib", "tmp", "work"):
+        os.mkdir(os.path.join(scratch, sub))
+    return scratch
+
+
 def kernel_env(parent_env: dict[str, str], scratch: str) -> dict[str, str]:
     """What the kernel's environment holds: nothing of the instructor's but what it needs."""
     keep = ("NBGRADER_EXECUTION", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -133,10 +152,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._scratch = tempfile.mkdtemp(prefix="lab2-kernel-")
-        os.chmod(self._scratch, 0o755)
-        for sub in ("home", "ipython", "matplotlib", "tmp", "work"):
-            os.mkdir(os.path.join(self._scratch, sub))
+        self._scratch = make_scratch()
         if self.matplotlib_cache and os.path.isdir(self.matplotlib_cache):
             shutil.copytree(self.matplotlib_cache, os.path.join(self._scratch, "matplotlib"),
                             dirs_exist_ok=True)
@@ -147,10 +163,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         cwd = str(kw.get("cwd") or os.getcwd())
         env = kernel_env(dict(kw.get("env") or os.environ), self._scratch)
-        join = "; ".join(f'echo $$ > "{g}/cgroup.procs"' for g in self.cgroups)
-        cmd = (["/bin/sh", "-c", (join + "; " if join else "") + 'exec "$@"', "sandbox",
-                "prlimit", f"--cpu={self.cpu_seconds}", f"--fsize={self.file_bytes}", "--"]
-               + bwrap_args(cwd, self._scratch, list(self.readonly), env) + list(kernel_cmd))
+        cmd = sandboxed_command(list(kernel_cmd), cwd, self._scratch, list(self.readonly), env,
+                                [Path(g) for g in self.cgroups], self.cpu_seconds, self.file_bytes)
         kw["env"] = {"PATH": "/usr/bin:/bin"}
         await super()._async_launch_kernel(cmd, **kw)
 

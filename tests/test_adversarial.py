@@ -136,3 +136,32 @@ def test_a_flood_of_output_is_trimmed(course, attacked):
     _assert_points(attacked, "ataque_inunda_salida", {"p1_e9_bonus_pool_backward": 0})
     graded = course / "autograded" / "ataque_inunda_salida" / paths.ASSIGNMENT / "parte1_numpy.ipynb"
     assert graded.stat().st_size < 2 * 2**20
+
+
+@pytest.mark.parametrize("student", ["ataque_revisor_falso", "ataque_transformador"])
+def test_faked_checks_get_the_trusted_points_and_a_review_flag(attacked, student):
+    # Both hand in bug_stride_ignored's conv_forward; in their kernel every check passes.
+    _assert_points(attacked, student, EXPECTED_LOSSES["bug_stride_ignored"])
+    outcome = attacked["outcomes"][student]["parte1_numpy"]
+    assert outcome.status == classgrade.GRADED
+    assert outcome.review == "la verificación externa corrige p1_e3_hidden_stride2 3→0"
+    assert "(REVISAR)" in outcome.line()
+
+
+def test_hidden_tests_printed_by_a_hook_stay_out_of_feedback(course, attacked):
+    import html
+    import re
+
+    from coursetools import feedback
+
+    steps.feedback(course)
+    page = course / "feedback" / "ataque_transformador" / paths.ASSIGNMENT / "parte1_numpy.html"
+    text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+    secret = feedback.hidden_lines(course / "source" / paths.ASSIGNMENT, "parte1_numpy")
+    assert [line for line in secret if line in text] == []
+    assert "[línea omitida: cita una prueba oculta]" in text  # the hook did print them
+
+
+def test_honest_example_class_agrees_with_the_trusted_verdict(class_outcomes):
+    reviews = {s: o.review for s, per in class_outcomes.items() for o in per.values() if o.review}
+    assert reviews == {}
