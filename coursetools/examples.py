@@ -7,6 +7,13 @@ replace whole solution cells. A cells file is Python split by lines
 ``# %% <grade_id>``; the text under each line becomes that cell's source.
 The notebooks themselves always come from ``release/``, so the examples
 never go stale when the release changes.
+
+Optional keys: ``identity`` (carnés and signatures for the identity cell),
+``submitted`` (the submission time), ``missing`` / ``corrupt`` (notebooks not
+handed in / cut short, so not valid JSON), ``stubs`` (grade-id prefixes left
+as in the release), ``demo: false`` (test-only students). Adversarial ones
+(``group: "ataques"``) may also rewrite test cells (``tests``: cells files),
+delete them (``delete``) and hand in other files (``extra_files``).
 """
 
 from __future__ import annotations
