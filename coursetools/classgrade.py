@@ -16,6 +16,7 @@ the report; nbgrader's log of each run is in ``grading/logs/``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -181,8 +182,9 @@ def grade_notebook(course: Path, student: str, name: str,
     env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))}
     kernel_groups: list[Path] = []
     grader_groups: list[Path] = []
+    tag = hashlib.sha1(f"{os.getpid()}-{student}-{name}".encode()).hexdigest()[:10]
+    env[sandbox.ENV_TAG] = tag
     if settings.sandboxed:
-        tag = f"{os.getpid()}-{student}-{name}"
         kernel_groups = sandbox.make_cgroups("kernel-" + tag, settings.memory_bytes, settings.max_pids)
         grader_groups = sandbox.make_cgroups("grader-" + tag, settings.memory_bytes, 4096)
         data = (course / "data" / "cats-and-dogs").resolve()
@@ -199,6 +201,7 @@ def grade_notebook(course: Path, student: str, name: str,
     finally:
         out_of_memory = sandbox.oom_killed(kernel_groups + grader_groups)
         leftovers = sandbox.kill_cgroups(kernel_groups + grader_groups)
+        sandbox.remove_scratch(tag)
     seconds = time.perf_counter() - start
     logs = course / GRADING / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -245,7 +248,9 @@ def apply_trusted_verdict(course: Path, student: str, name: str, db: Path, setti
 
     groups = sandbox.make_cgroups(f"verdict-{os.getpid()}-{student}", settings.memory_bytes,
                                   settings.max_pids)
-    env = nbgrader_cli.environment({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, groups))})
+    tag = hashlib.sha1(f"verdict-{os.getpid()}-{student}".encode()).hexdigest()[:10]
+    env = nbgrader_cli.environment({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, groups)),
+                                    sandbox.ENV_TAG: tag})
     try:
         done = subprocess.run([sys.executable, "-m", "coursetools.verdict", str(course), student],
                               cwd=paths.ROOT, env=env, capture_output=True, text=True,
@@ -254,6 +259,7 @@ def apply_trusted_verdict(course: Path, student: str, name: str, db: Path, setti
         raise VerdictUnavailable(f"más de {settings.timeout:.0f} s") from error
     finally:
         sandbox.kill_cgroups(groups)
+        sandbox.remove_scratch(tag)
     try:
         answer = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):

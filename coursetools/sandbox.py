@@ -45,6 +45,7 @@ from traitlets import Int, List, Unicode, default
 
 NOBODY = 65534
 ENV_CGROUPS, ENV_READONLY, ENV_MATPLOTLIB = "LAB2_SANDBOX_CGROUPS", "LAB2_SANDBOX_READONLY", "LAB2_SANDBOX_MPL"
+ENV_TAG = "LAB2_SANDBOX_TAG"
 KERNEL_MANAGER = "coursetools.sandbox.SandboxedKernelManager"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 _ETC = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts", "/etc/passwd",
@@ -106,9 +107,20 @@ def sandboxed_command(cmd: list[str], cwd: str, scratch: str, readonly: list[str
             + bwrap_args(cwd, scratch, readonly, env) + cmd)
 
 
+def scratch_prefix(tag: str = "") -> str:
+    """Name prefix of the scratch folders of one grading job (``tag``: the job's, or $ENV_TAG)."""
+    return f"lab2-kernel-{tag or os.environ.get(ENV_TAG, 'x')}-"
+
+
+def remove_scratch(tag: str) -> None:
+    """Remove a job's scratch folders that a killed process could not remove itself."""
+    for folder in Path(tempfile.gettempdir()).glob(scratch_prefix(tag) + "*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def make_scratch() -> str:
     """A private scratch folder for one sandboxed process (removed by the caller)."""
-    scratch = tempfile.mkdtemp(prefix="lab2-kernel-")
+    scratch = tempfile.mkdtemp(prefix=scratch_prefix())
     os.chmod(scratch, 0o755)
     for sub in ("home", "ipython", "matplotlib", "tmp", "work"):
         os.mkdir(os.path.join(scratch, sub))
