@@ -182,3 +182,11 @@ def test_an_array_subclass_that_lies_in_comparisons_is_rejected(attacked):
     _assert_points(attacked, "ataque_subclase", {"p1_e1_visible": 0, "p1_e1_hidden_pad0": 0,
                                                  "p1_e1_hidden_nonsquare": 0})
     assert attacked["outcomes"]["ataque_subclase"]["parte1_numpy"].review == ""
+
+
+def test_hiding_errors_and_patching_do_execute_is_overruled(attacked):
+    # In the kernel the visible pool_backward test stops at its first line with no
+    # trace, which nbgrader scores as full marks; the trusted verdict does not.
+    _assert_points(attacked, "ataque_sin_errores", EXPECTED_LOSSES["bug_pool_assign"])
+    assert attacked["outcomes"]["ataque_sin_errores"]["parte1_numpy"].review == \
+        "la verificación externa corrige p1_e7_visible 10→0"
