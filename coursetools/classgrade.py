@@ -273,14 +273,10 @@ def apply_trusted_verdict(course: Path, student: str, name: str, db: Path, setti
             if grade.name not in trusted:
                 continue
             if grade.auto_score != trusted[grade.name]:
-                differ.append(f"{grade.name} {_num(grade.auto_score)}→{_num(trusted[grade.name])}")
+                differ.append(f"{grade.name} {gradebook.fmt_points(grade.auto_score)}→{gradebook.fmt_points(trusted[grade.name])}")
             grade.auto_score = trusted[grade.name]
         gb.db.commit()
     return ("la verificación externa corrige " + ", ".join(differ)) if differ else ""
-
-
-def _num(x) -> str:
-    return "-" if x is None else (str(int(x)) if float(x).is_integer() else f"{x:.1f}")
 
 
 def merge_notebook(course: Path, db: Path, student: str, name: str) -> None:
@@ -421,7 +417,4 @@ def outcome_table(outcomes: dict[str, dict[str, Outcome]]) -> str:
     rows = [[s] + [per[n].line() if n in per else "-" for n in names]
             + [f"{sum(o.seconds for o in per.values()):.0f}"]
             for s, per in sorted(outcomes.items())]
-    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header] + rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return gradebook.text_table(header, rows)

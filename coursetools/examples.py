@@ -29,7 +29,7 @@ from . import paths
 
 _SECTION = re.compile(r"^# %% (\S+)\s*$", re.M)
 _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
-IDENTITY_CELL = "p1_e0_solution"
+IDENTITY_CELL = paths.IDENTITY_CELL
 
 
 def roster(examples: Path = paths.EXAMPLES) -> dict:

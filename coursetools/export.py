@@ -18,9 +18,8 @@ import nbformat
 
 from . import classgrade, gradebook, late, paths
 
-IDENTITY_CELL = "p1_e0_solution"
+IDENTITY_CELL = paths.IDENTITY_CELL
 IDENTITY_NAMES = ("carne_1", "firma_mecanografiada_1", "carne_2", "firma_mecanografiada_2")
-PART_OF = {prefix: name for name, prefix in paths.NOTEBOOKS.items()}
 
 
 def identity(notebook: Path) -> dict[str, str]:
@@ -90,7 +89,7 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
                "dias_tarde": str(policy.days_late(when))}
         by_ex = sub.by_exercise()
         for ex in columns_ex:
-            notebook = PART_OF[ex.split("_")[0]]
+            notebook = paths.PART_OF[ex.split("_")[0]]
             if notebook in ungraded:
                 row[ex] = classgrade.STATUS_TEXT[ungraded[notebook].status]
             else:

@@ -74,12 +74,21 @@ def read_marks(course: Path, assignment: str = paths.ASSIGNMENT) -> dict[str, Su
     return result
 
 
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
-
-
 def _star(pending: bool) -> str:
     return "*" if pending else ""
+
+
+def text_table(header: list[str], rows: list[list[str]]) -> str:
+    """Columns padded to their widest cell, a dashed line under the header."""
+    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header] + rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def fmt_points(x: float | None) -> str:
+    """3 -> "3", 2.5 -> "2.5", None -> "-"."""
+    return "-" if x is None else (str(int(x)) if float(x).is_integer() else f"{x:.1f}")
 
 
 def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str:
@@ -90,7 +99,6 @@ def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str
     """
     from .classgrade import GRADED, STATUS_SHORT
 
-    part_of = {prefix: name for name, prefix in paths.NOTEBOOKS.items()}
     status = status or {}
     exercises = sorted({e for s in marks.values() for e in s.by_exercise()},
                        key=lambda e: (e.split("_")[0], int(e.split("_")[1][1:])))
@@ -103,17 +111,15 @@ def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str
                     if o.status != GRADED}
         row = [student]
         for e in exercises:
-            notebook = part_of[e.split("_")[0]]
+            notebook = paths.PART_OF[e.split("_")[0]]
             if notebook in ungraded:
                 row.append(ungraded[notebook])
             elif e in per:
-                row.append(f"{_fmt(per[e][0])}{_star(per[e][2])}/{_fmt(per[e][1])}")
+                row.append(f"{fmt_points(per[e][0])}{_star(per[e][2])}/{fmt_points(per[e][1])}")
             else:
                 row.append("-")
-        rows.append(row + [f"{_fmt(got)}{_star(marks[student].pending)}/{_fmt(full)}"])
-    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in [header] + rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+        rows.append(row + [f"{fmt_points(got)}{_star(marks[student].pending)}/{fmt_points(full)}"])
+    lines = text_table(header, rows).split("\n")
     if any(s.pending for s in marks.values()):
         lines.append("* sin contar las respuestas que esperan calificación manual (formgrader)")
     if any(o.status != GRADED for per in status.values() for o in per.values()):

@@ -11,3 +11,5 @@ DATA = ROOT / "data" / "cats-and-dogs"         # bundled photos
 EXAMPLES = ROOT / "examples"                   # example submissions as code per cell
 HELPER_PACKAGE = ROOT / "cnnlab"               # what the release carries
 NOTEBOOKS = {"parte1_numpy": "p1", "parte2_pytorch": "p2"}  # notebook -> grade_id prefix
+PART_OF = {prefix: name for name, prefix in NOTEBOOKS.items()}  # grade_id prefix -> notebook
+IDENTITY_CELL = "p1_e0_solution"  # carnés and typed signatures of both partners

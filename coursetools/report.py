@@ -20,7 +20,7 @@ def _rates(course: Path):
     status = classgrade.read_status(course)
 
     def graded(student, grade_id):
-        notebook = export.PART_OF[grade_id.split("_")[0]]
+        notebook = paths.PART_OF[grade_id.split("_")[0]]
         outcome = status.get(student, {}).get(notebook)
         return outcome is None or outcome.status == classgrade.GRADED
 
