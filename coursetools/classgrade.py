@@ -95,6 +95,11 @@ def _error_line(log: str) -> str:
     return (lines[-1] if lines else "sin salida")[:200]
 
 
+def _job_tag(*parts: str) -> str:
+    """A short name for one grading job of this run (cgroups, scratch folders)."""
+    return hashlib.sha1("-".join([str(os.getpid()), *parts]).encode()).hexdigest()[:10]
+
+
 def make_template(course: Path, work: Path) -> Path:
     """A SQLite gradebook holding the assignment (from ``source/``) and its due date, no students."""
     from nbgrader.api import Gradebook
@@ -125,21 +130,25 @@ class Settings:
     max_pids: int = 256             # processes and threads per kernel
     max_output_bytes: int = 256 * 2**10  # text kept per output in the graded notebook
 
+    @property
+    def staged(self) -> Path:
+        """Where nbgrader reads the submissions from (see stage)."""
+        return self.work / "staged"
 
-def stage(course: Path, student: str, work: Path) -> Path:
+
+def stage(course: Path, student: str, staged: Path) -> None:
     """Copy only the notebooks and timestamp of a submission to where nbgrader will read it.
 
     Other files a student hands in (a ``numpy.py`` beside the notebook would
     replace NumPy for the kernel) never reach the autograded folder.
     """
     source = course / "submitted" / student / paths.ASSIGNMENT
-    target = work / "staged" / student / paths.ASSIGNMENT
+    target = staged / student / paths.ASSIGNMENT
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     for name in [f"{n}.ipynb" for n in paths.NOTEBOOKS] + ["timestamp.txt"]:
         if (source / name).is_file():
             shutil.copy(source / name, target / name)
-    return work / "staged"
 
 
 def trim_outputs(notebook: Path, limit: int) -> int:
@@ -173,26 +182,21 @@ def grade_notebook(course: Path, student: str, name: str,
     problem = notebook_problem(path)
     if problem:
         return Outcome(student, name, *problem), None
-    staged = stage(course, student, settings.work)
     db = settings.work / f"{student}.{name}.db"
     shutil.copy(settings.template, db)
     args = ["autograde", paths.ASSIGNMENT, f"--student={student}", f"--notebook={name}", "--force",
             f"--CourseDirectory.db_url=sqlite:///{db}",
-            f"--CourseDirectory.submitted_directory={staged}"]
-    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))}
+            f"--CourseDirectory.submitted_directory={settings.staged}"]
     kernel_groups: list[Path] = []
     grader_groups: list[Path] = []
-    tag = hashlib.sha1(f"{os.getpid()}-{student}-{name}".encode()).hexdigest()[:10]
-    env[sandbox.ENV_TAG] = tag
+    tag = _job_tag(student, name)
+    env = {sandbox.ENV_TAG: tag}
     if settings.sandboxed:
         kernel_groups = sandbox.make_cgroups("kernel-" + tag, settings.memory_bytes, settings.max_pids)
         grader_groups = sandbox.make_cgroups("grader-" + tag, settings.memory_bytes, 4096)
-        data = (course / "data" / "cats-and-dogs").resolve()
         env.update({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, kernel_groups)),
-                    sandbox.ENV_READONLY: f"{course / 'data' / 'cats-and-dogs'}",
+                    sandbox.ENV_READONLY: os.pathsep.join(sandbox.data_paths(course)),
                     sandbox.ENV_MATPLOTLIB: str(settings.work / "matplotlib")})
-        if data != course / "data" / "cats-and-dogs":  # a symlinked data folder: its target too
-            env[sandbox.ENV_READONLY] += os.pathsep + str(data)
         args.append(f"--Execute.kernel_manager_class={sandbox.KERNEL_MANAGER}")
     start = time.perf_counter()
     try:
@@ -246,9 +250,8 @@ def apply_trusted_verdict(course: Path, student: str, name: str, db: Path, setti
 
     from . import sandbox
 
-    groups = sandbox.make_cgroups(f"verdict-{os.getpid()}-{student}", settings.memory_bytes,
-                                  settings.max_pids)
-    tag = hashlib.sha1(f"verdict-{os.getpid()}-{student}".encode()).hexdigest()[:10]
+    tag = _job_tag("verdict", student)
+    groups = sandbox.make_cgroups("verdict-" + tag, settings.memory_bytes, settings.max_pids)
     env = nbgrader_cli.environment({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, groups)),
                                     sandbox.ENV_TAG: tag})
     try:
@@ -279,24 +282,30 @@ def apply_trusted_verdict(course: Path, student: str, name: str, db: Path, setti
     return ("la verificación externa corrige " + ", ".join(differ)) if differ else ""
 
 
+def _submission(gb, student: str, **fields) -> None:
+    """Make sure the student and their lab2 submission exist in the gradebook."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_student(student)
+    except MissingEntry:
+        gb.add_student(student)
+    gb.update_or_create_submission(paths.ASSIGNMENT, student, **fields)
+
+
 def merge_notebook(course: Path, db: Path, student: str, name: str) -> None:
     """Copy one graded notebook's automatic scores from its private db into the gradebook.
 
     Manual grades already given (formgrader) are kept, and so is their review state.
     """
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
 
     cfg = gradebook.course_config(course)
     with warnings.catch_warnings(), Gradebook(f"sqlite:///{db}", cfg.CourseDirectory.course_id) as private, \
             Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
         warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's autoflush
         graded = private.find_submission_notebook(name, paths.ASSIGNMENT, student)
-        try:
-            gb.find_student(student)
-        except MissingEntry:
-            gb.add_student(student)
-        gb.update_or_create_submission(paths.ASSIGNMENT, student,
-                                       timestamp=graded.assignment.timestamp)
+        _submission(gb, student, timestamp=graded.assignment.timestamp)
         target = gb.find_submission_notebook(name, paths.ASSIGNMENT, student)
         target.flagged = graded.flagged
         target.late_submission_penalty = graded.late_submission_penalty
@@ -314,17 +323,13 @@ def merge_notebook(course: Path, db: Path, student: str, name: str) -> None:
 def record_unusable(course: Path, student: str, name: str, score: float | None) -> None:
     """A notebook that was not graded: its cells get ``score`` (0 when not submitted, nbgrader's
     rule; None when it could not be graded). The status file says which, so no 0 is silent."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
 
     cfg = gradebook.course_config(course)
     with warnings.catch_warnings(), \
             Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
         warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's autoflush
-        try:
-            gb.find_student(student)
-        except MissingEntry:
-            gb.add_student(student)
-        gb.update_or_create_submission(paths.ASSIGNMENT, student)
+        _submission(gb, student)
         for grade in gb.find_submission_notebook(name, paths.ASSIGNMENT, student).grades:
             grade.auto_score = score
             if grade.manual_score is None:
@@ -383,6 +388,7 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
 
     def one_student(student):
         # A student's notebooks run one after the other: they share autograded/<student>/.
+        stage(course, student, settings.staged)
         return [grade_notebook(course, student, name, settings) for name in paths.NOTEBOOKS]
 
     status = read_status(course)

@@ -14,7 +14,6 @@ student, which notebooks are there and whether they can be read.
 
 from __future__ import annotations
 
-import os
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -48,10 +47,9 @@ def collect_zip(course: Path, archive: Path) -> str:
     inbox.mkdir(parents=True)
     shutil.copy(archive, inbox / archive.name)
     timezone = late.policy(course).due.tzinfo.key
-    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(paths.ROOT), os.environ.get("PYTHONPATH")]))}
     return nbgrader_cli.run(["zip_collect", paths.ASSIGNMENT, "--force",
                              "--ZipCollectApp.collector_plugin=coursetools.collect.LmsCollector",
-                             f"--LmsCollector.timezone={timezone}"], course, env=env)
+                             f"--LmsCollector.timezone={timezone}"], course)
 
 
 def inventory(course: Path) -> dict[str, list[str]]:

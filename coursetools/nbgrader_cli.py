@@ -10,6 +10,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import paths
+
 
 class NbgraderError(RuntimeError):
     """An nbgrader command failed; the message holds the end of its log."""
@@ -35,9 +37,19 @@ def environment(extra: dict | None = None) -> dict:
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
     env.setdefault("MPLBACKEND", "Agg")
+    # nbgrader loads coursetools' plugins (sandboxed kernel manager, LMS collector).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(paths.ROOT), env.get("PYTHONPATH")]))
     # nbgrader calls the `alembic` script: the environment's bin folder comes first.
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return env
+
+
+def in_cgroups(cmd: list[str], cgroups) -> list[str]:
+    """``cmd`` started by a shell that first moves itself into the given cgroup folders."""
+    if not cgroups:
+        return list(cmd)
+    join = "; ".join(f'echo $$ > "{g}/cgroup.procs"' for g in cgroups)
+    return ["/bin/sh", "-c", join + '; exec "$@"', "in-cgroups", *cmd]
 
 
 def kill_tree(pid: int) -> None:
@@ -63,10 +75,7 @@ def start(args: list[str], course: Path, env: dict | None = None,
 
     ``cgroups``: cgroup folders the nbgrader process joins before it starts (its limits).
     """
-    cmd = [sys.executable, "-m", "nbgrader", *args]
-    if cgroups:
-        join = "; ".join(f'echo $$ > "{g}/cgroup.procs"' for g in cgroups)
-        cmd = ["/bin/sh", "-c", join + '; exec "$@"', "nbgrader", *cmd]
+    cmd = in_cgroups([sys.executable, "-m", "nbgrader", *args], cgroups)
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         proc = subprocess.Popen(cmd, cwd=course, env=environment(env), stdout=log,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -41,6 +41,8 @@ import time
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
+
+from .nbgrader_cli import in_cgroups
 from traitlets import Int, List, Unicode, default
 
 NOBODY = 65534
@@ -101,10 +103,14 @@ def sandboxed_command(cmd: list[str], cwd: str, scratch: str, readonly: list[str
                       env: dict[str, str], cgroups: list[Path], cpu_seconds: int = 900,
                       file_bytes: int = 200 * 2**20) -> list[str]:
     """``cmd`` run in the job's cgroups, under CPU/file-size limits, inside bubblewrap."""
-    join = "; ".join(f'echo $$ > "{g}/cgroup.procs"' for g in cgroups)
-    return (["/bin/sh", "-c", (join + "; " if join else "") + 'exec "$@"', "sandbox",
-             "prlimit", f"--cpu={cpu_seconds}", f"--fsize={file_bytes}", "--"]
-            + bwrap_args(cwd, scratch, readonly, env) + cmd)
+    return in_cgroups(["prlimit", f"--cpu={cpu_seconds}", f"--fsize={file_bytes}", "--"]
+                      + bwrap_args(cwd, scratch, readonly, env) + cmd, cgroups)
+
+
+def data_paths(course: Path) -> list[str]:
+    """The photos' folder as the kernel reaches it, and its target when it is a symlink."""
+    data = course / "data" / "cats-and-dogs"
+    return list(dict.fromkeys([str(data), str(data.resolve())]))
 
 
 def scratch_prefix(tag: str = "") -> str:
@@ -306,10 +312,8 @@ def self_test(memory_bytes: int = 64 * 2**20, max_pids: int = 16) -> list[str]:
     groups = make_cgroups(f"selftest-{os.getpid()}", memory_bytes, max_pids)
     scratch = tempfile.mkdtemp(prefix="lab2-selftest-")
     try:
-        join = "; ".join(f'echo $$ > "{g}/cgroup.procs"' for g in groups)
-        cmd = (["/bin/sh", "-c", join + '; exec "$@"', "selftest"]
-               + bwrap_args(scratch, scratch, [], {"PATH": "/usr/bin:/bin"})
-               + [sys.executable, "-c", probe])
+        cmd = sandboxed_command([sys.executable, "-c", probe], scratch, scratch, [],
+                                {"PATH": "/usr/bin:/bin"}, groups)
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
         lines = done.stdout.strip().splitlines()
         if not lines or not lines[0].startswith("probe:"):
