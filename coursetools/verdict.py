@@ -36,8 +36,7 @@ import nbformat
 import numpy as np
 
 from . import paths, sandbox
-from .verdict_worker import (ERROR, SAME, SUBCLASS, decode, encode, pack, random_state_message,
-                             unpack)
+from .verdict_worker import ERROR, decode, encode, pack, random_state_message, unpack
 
 NOTEBOOK = "parte1_numpy"
 SKIPPED_FIXED = ("_figure", "_timing", "_train", "_summary")  # shown, not needed by any test
@@ -101,10 +100,8 @@ class Worker:
         cwd = str(course / "autograded" / student / paths.ASSIGNMENT)
         env = sandbox.kernel_env({"NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg",
                                   "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}, self.scratch)
-        data = course / "data" / "cats-and-dogs"
-        readonly = [str(data), str(data.resolve())]
         cmd = sandbox.sandboxed_command([sys.executable, str(script), str(Path(self.scratch) / "cells.json")],
-                                        cwd, self.scratch, readonly, env, groups)
+                                        cwd, self.scratch, sandbox.data_paths(course), env, groups)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"})
         self.ready = self._read(SETUP_TIMEOUT)
@@ -160,22 +157,9 @@ def _exception(name: str, message: str) -> Exception:
 
 
 def _revive(value, out, args=()):
-    """Decode a reply value: ndarray subclasses become StudentArray, references to an
-    argument become that very (trusted) argument, so ``cache[0] is A`` holds as in the notebook."""
-    if isinstance(value, dict) and SAME in value:
-        target = list(args)
-        for step in value[SAME]:
-            target = target[step]
-        return target
-    if isinstance(value, dict) and SUBCLASS in value:
-        return decode(value, out).view(StudentArray)
-    if isinstance(value, dict) and "__tuple__" in value:
-        return tuple(_revive(v, out, args) for v in value["__tuple__"])
-    if isinstance(value, list):
-        return [_revive(v, out, args) for v in value]
-    if isinstance(value, dict) and "__dict__" in value:
-        return {k: _revive(v, out, args) for k, v in value["__dict__"].items()}
-    return decode(value, out)
+    """Decode a reply: ndarray subclasses become StudentArray, references to an argument
+    become that very (trusted) argument, so ``cache[0] is A`` holds as in the notebook."""
+    return decode(value, out, args, StudentArray)
 
 
 def _sync(before, after) -> None:

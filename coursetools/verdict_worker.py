@@ -67,18 +67,26 @@ def encode(value, arrays, same=None):
     raise TypeError(f"valor de tipo {type(value).__name__} no se puede devolver")
 
 
-def decode(value, arrays):
+def decode(value, arrays, args=(), subclass=None):
+    """The value ``encode`` wrote. A reference to an argument becomes that very object
+    of ``args``; with ``subclass``, arrays that were of an ndarray subclass become one."""
     if isinstance(value, list):
-        return [decode(v, arrays) for v in value]
+        return [decode(v, arrays, args, subclass) for v in value]
     if isinstance(value, dict):
+        if SAME in value:
+            target = list(args)
+            for step in value[SAME]:
+                target = target[step]
+            return target
         if ARRAY in value:
-            return arrays[value[ARRAY]].copy()
+            array = arrays[value[ARRAY]].copy()
+            return array.view(subclass) if subclass is not None and SUBCLASS in value else array
         if SCALAR in value:
             return arrays[value[SCALAR]][()]
         if TUPLE in value:
-            return tuple(decode(v, arrays) for v in value[TUPLE])
+            return tuple(decode(v, arrays, args, subclass) for v in value[TUPLE])
         if "__dict__" in value:
-            return {k: decode(v, arrays) for k, v in value["__dict__"].items()}
+            return {k: decode(v, arrays, args, subclass) for k, v in value["__dict__"].items()}
     return value
 
 
