@@ -234,7 +234,7 @@ def grade_notebook(course: Path, student: str, name: str,
     return Outcome(student, name, GRADED, "; ".join(notes), time.perf_counter() - start, review), db
 
 
-TRUSTED_NOTEBOOKS = ("parte1_numpy",)  # notebooks the trusted verdict covers (coursetools.verdict)
+TRUSTED_NOTEBOOKS = paths.NOTEBOOKS  # notebooks the trusted verdict covers (coursetools.verdict): all
 
 
 class VerdictUnavailable(RuntimeError):
@@ -250,12 +250,12 @@ def apply_trusted_verdict(course: Path, student: str, name: str, db: Path, setti
 
     from . import sandbox
 
-    tag = _job_tag("verdict", student)
+    tag = _job_tag("verdict", student, name)
     groups = sandbox.make_cgroups("verdict-" + tag, settings.memory_bytes, settings.max_pids)
     env = nbgrader_cli.environment({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, groups)),
                                     sandbox.ENV_TAG: tag})
     try:
-        done = subprocess.run([sys.executable, "-m", "coursetools.verdict", str(course), student],
+        done = subprocess.run([sys.executable, "-m", "coursetools.verdict", str(course), student, name],
                               cwd=paths.ROOT, env=env, capture_output=True, text=True,
                               timeout=settings.timeout)
     except subprocess.TimeoutExpired as error:

@@ -1,13 +1,22 @@
-"""The untrusted half of the trusted verdict: runs a student's code and answers calls with data.
+"""The untrusted half of the trusted verdict: runs a student's code and answers requests with data.
 
 Started by ``coursetools.verdict`` inside the sandbox (``coursetools.sandbox``),
 with the cells to run in a JSON file given as the first argument. It runs them
-in an IPython shell, then serves calls on the stdout it was started with:
-each request names a function and carries its arguments as plain data; each
-answer carries the result (or the exception's name and message), the
-arguments after the call (a function may change its inputs) and NumPy's
-random state. Only numbers, strings, lists, tuples, dicts and NumPy arrays
-cross: no pickles, no objects. The student's prints go to /dev/null.
+in an IPython shell, then serves requests on the stdout it was started with:
+call a function of the student's (or an object it returned before), read an
+attribute, iterate, take the length or an item. Each answer carries the
+result, the arguments after the call (a function may change its inputs) and
+the random states of NumPy and PyTorch.
+
+What it sends back is plain data only: numbers, strings, lists, tuples, dicts,
+NumPy arrays and tensors (as arrays), no pickles. Any other object it returns
+stays here and is answered as a reference (a number and its type's name) that
+the trusted side can make further requests about. Objects of the trusted side
+that are not plain data (modules, optimizers, photos, tensors, the test's
+lambdas) come in pickled: that direction carries no risk for the trusted side.
+After a call, the state of those objects (parameters, train/eval mode, plain
+attributes, optimizer state) goes back as plain data too. The student's prints
+go to /dev/null.
 
 This file is copied into the sandbox on its own: it imports nothing of
 ``coursetools``. Its encoding rules are the ones of ``coursetools.verdict``.
@@ -15,23 +24,31 @@ This file is copied into the sandbox on its own: it imports nothing of
 
 import io
 import json
+import marshal
 import os
+import pickle
 import signal
 import struct
 import sys
+import types
 
 import numpy as np
 
 CELL_SECONDS = 20  # a cell of the student's that runs longer is stopped (as nbgrader's time-out)
 ARRAY, SCALAR, TUPLE, ERROR, SUBCLASS = "__array__", "__npscalar__", "__tuple__", "__error__", "__subclass__"
-SAME = "__same__"  # the object returned is one of the arguments (path into them)
+SAME = "__same__"      # the object returned is one of the arguments (path into them)
+OBJECT = "__object__"  # the object returned is one of the pickled arguments (its index)
+TENSOR = "__tensor__"  # a torch tensor, sent as an array
+REF = "__ref__"        # an object that stays in the student's process
+KEPT = "__kept__"      # in the arguments after a call: an object whose state travels apart
+ITEMS = "__items__"    # a dict whose keys are not all strings
 
 
 def paths_of(value, path=(), found=None):
-    """{id(object): path} of every array, list or dict inside ``value`` (the call's arguments)."""
+    """{id(object): reference} of every array, list or dict inside ``value`` (the call's arguments)."""
     found = {} if found is None else found
     if isinstance(value, (np.ndarray, list, dict)):
-        found.setdefault(id(value), list(path))
+        found.setdefault(id(value), {SAME: list(path)})
     if isinstance(value, (list, tuple)):
         for k, item in enumerate(value):
             paths_of(item, path + (k,), found)
@@ -41,10 +58,15 @@ def paths_of(value, path=(), found=None):
     return found
 
 
-def encode(value, arrays, same=None):
-    """Plain data for ``value``; an object that *is* one of the arguments becomes a reference."""
-    if same and id(value) in same and isinstance(value, (np.ndarray, list, dict)):
-        return {SAME: same[id(value)]}
+def encode(value, arrays, same=None, other=None):
+    """Plain data for ``value``.
+
+    ``same``: {id: reference} of the call's arguments (an object that *is* one of them
+    becomes a reference to it). ``other(value)`` encodes what is not plain data; without
+    it, such a value raises TypeError.
+    """
+    if same and id(value) in same:
+        return same[id(value)]
     if isinstance(value, np.ndarray):
         key = f"a{len(arrays)}"
         arrays[key] = np.array(value)  # a plain copy, whatever the class
@@ -59,20 +81,28 @@ def encode(value, arrays, same=None):
     if value is None or type(value) in (bool, int, float, str):
         return value
     if type(value) is tuple:
-        return {TUPLE: [encode(v, arrays, same) for v in value]}
+        return {TUPLE: [encode(v, arrays, same, other) for v in value]}
     if type(value) is list:
-        return [encode(v, arrays, same) for v in value]
-    if type(value) is dict and all(type(k) is str for k in value):
-        return {"__dict__": {k: encode(v, arrays, same) for k, v in value.items()}}
+        return [encode(v, arrays, same, other) for v in value]
+    if type(value) is dict:
+        if all(type(k) is str for k in value):
+            return {"__dict__": {k: encode(v, arrays, same, other) for k, v in value.items()}}
+        return {ITEMS: [[encode(k, arrays), encode(v, arrays, same, other)] for k, v in value.items()]}
+    if other is not None:
+        return other(value)
     raise TypeError(f"valor de tipo {type(value).__name__} no se puede devolver")
 
 
-def decode(value, arrays, args=(), subclass=None):
+def decode(value, arrays, args=(), subclass=None, hooks=None):
     """The value ``encode`` wrote. A reference to an argument becomes that very object
-    of ``args``; with ``subclass``, arrays that were of an ndarray subclass become one."""
+    of ``args``; with ``subclass``, arrays that were of an ndarray subclass become one;
+    ``hooks`` {marker: function(dict, arrays)} decode the markers of non-plain values."""
     if isinstance(value, list):
-        return [decode(v, arrays, args, subclass) for v in value]
+        return [decode(v, arrays, args, subclass, hooks) for v in value]
     if isinstance(value, dict):
+        for marker, hook in (hooks or {}).items():
+            if marker in value:
+                return hook(value, arrays)
         if SAME in value:
             target = list(args)
             for step in value[SAME]:
@@ -84,10 +114,17 @@ def decode(value, arrays, args=(), subclass=None):
         if SCALAR in value:
             return arrays[value[SCALAR]][()]
         if TUPLE in value:
-            return tuple(decode(v, arrays, args, subclass) for v in value[TUPLE])
+            return tuple(decode(v, arrays, args, subclass, hooks) for v in value[TUPLE])
         if "__dict__" in value:
-            return {k: decode(v, arrays, args, subclass) for k, v in value["__dict__"].items()}
+            return {k: decode(v, arrays, args, subclass, hooks) for k, v in value["__dict__"].items()}
+        if ITEMS in value:
+            return {_hashable(decode(k, arrays)): decode(v, arrays, args, subclass, hooks)
+                    for k, v in value[ITEMS]}
     return value
+
+
+def _hashable(key):
+    return tuple(_hashable(k) for k in key) if isinstance(key, list) else key
 
 
 def pack(message, arrays):
@@ -112,9 +149,86 @@ def read_message(stream):
 
 
 def random_state_message(arrays):
+    """NumPy's random state (and PyTorch's, once imported) into ``arrays``; the rest as a list."""
     name, keys, pos, has_gauss, cached = np.random.get_state()
     arrays["rng_keys"] = keys
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        arrays["torch_rng"] = torch.get_rng_state().numpy()
     return [name, pos, has_gauss, cached]
+
+
+def set_random_state(message, arrays):
+    """The random states ``random_state_message`` wrote."""
+    name, pos, has_gauss, cached = message
+    np.random.set_state((name, arrays["rng_keys"], pos, has_gauss, cached))
+    torch = sys.modules.get("torch")
+    if torch is not None and "torch_rng" in arrays:
+        torch.set_rng_state(torch.from_numpy(np.ascontiguousarray(arrays["torch_rng"], dtype=np.uint8)))
+
+
+def tensor_array(value):
+    """A tensor's values as a NumPy array (detached, on the CPU)."""
+    return value.detach().cpu().resolve_conj().resolve_neg().numpy().copy()
+
+
+class Objects:
+    """What stays in the student's process: the objects it returned, by reference number."""
+
+    def __init__(self):
+        self.table, self.refs = {}, {}
+
+    def encode(self, value, arrays):
+        torch = sys.modules.get("torch")
+        if torch is not None and isinstance(value, torch.Tensor):
+            try:
+                key = f"a{len(arrays)}"
+                arrays[key] = tensor_array(value)
+                return {TENSOR: key}
+            except (TypeError, RuntimeError):
+                pass
+        if id(value) not in self.refs or self.table[self.refs[id(value)]] is not value:
+            self.refs[id(value)] = len(self.table)
+            self.table[len(self.table)] = value
+        is_module = torch is not None and isinstance(value, torch.nn.Module)
+        return {REF: self.refs[id(value)], "type": type(value).__name__, "module": is_module}
+
+
+def state_of(value, arrays):
+    """Plain data describing the state of a pickled argument after a call, or None."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return None
+    if isinstance(value, torch.Tensor):
+        state = {"tensor": {ARRAY: _store(arrays, tensor_array(value))}}
+    elif isinstance(value, torch.nn.Module):
+        attrs = {}
+        for name, module in value.named_modules():
+            plain = {}
+            for k, v in vars(module).items():
+                if not k.startswith("_") and k != "training":
+                    try:
+                        plain[k] = encode(v, arrays)
+                    except TypeError:
+                        pass
+            attrs[name] = {"__dict__": plain}
+        parameters = {k: {ARRAY: _store(arrays, tensor_array(v))} for k, v in value.state_dict().items()}
+        training = {n: m.training for n, m in value.named_modules()}
+        state = {"module": {"__dict__": {"state": {"__dict__": parameters},
+                                         "training": {"__dict__": training},
+                                         "attrs": {"__dict__": attrs}}}}
+    elif isinstance(value, torch.optim.Optimizer):
+        state = {"optimizer": encode(value.state_dict(), arrays,
+                                     other=lambda t: {TENSOR: _store(arrays, tensor_array(t))})}
+    else:
+        return None
+    return {"__dict__": state}
+
+
+def _store(arrays, array):
+    key = f"a{len(arrays)}"
+    arrays[key] = array
+    return key
 
 
 def main():
@@ -146,6 +260,19 @@ def main():
     answers.flush()
 
     namespace = shell.user_ns
+    objects = Objects()
+
+    class Unpickler(pickle.Unpickler):
+        """The trusted side's objects; its functions and classes by name, its lambdas as code."""
+
+        def persistent_load(self, pid):
+            if pid[0] == "ref":
+                return objects.table[pid[1]]
+            if pid[0] == "name":
+                return namespace[pid[1]]
+            _, code, name, defaults = pid
+            return types.FunctionType(marshal.loads(code), namespace, name, defaults)
+
     while True:
         message = read_message(requests)
         if message is None:
@@ -153,26 +280,45 @@ def main():
         meta, arrays = message
         out_arrays = {}
         if meta.get("rng"):
-            name, pos, has_gauss, cached = meta["rng"]
-            np.random.set_state((name, arrays["rng_keys"], pos, has_gauss, cached))
-        if meta["kind"] == "value":
+            set_random_state(meta["rng"], arrays)
+        try:
+            pickled = Unpickler(io.BytesIO(arrays["pickle"].tobytes())).load() if "pickle" in arrays else []
+            hooks = {OBJECT: lambda v, a: pickled[v[OBJECT]], REF: lambda v, a: objects.table[v[REF]]}
+            args = decode(meta.get("args", []), arrays, hooks=hooks)
+            kwargs = decode(meta.get("kwargs", {"__dict__": {}}), arrays, hooks=hooks)
+        except Exception as error:  # noqa: BLE001 - reported to the trusted side as data
+            answers.write(pack({ERROR: [type(error).__name__, str(error)[:500]],
+                                "rng": random_state_message(out_arrays)}, out_arrays))
+            answers.flush()
+            continue
+        kind = meta["kind"]
+        try:
+            target = objects.table[meta["ref"]] if "ref" in meta else namespace[meta.get("name")]
+            if kind == "call":
+                value = target(*args, **kwargs)
+            elif kind == "getattr":
+                value = getattr(target, meta["attr"])
+            elif kind == "iter":
+                value = iter(target)
+            elif kind == "next":
+                value = next(target)
+            elif kind == "len":
+                value = len(target)
+            elif kind == "getitem":
+                value = target[args[0]]
+            else:  # "value"
+                value = target
+            same = paths_of(list(args))
+            same.update({id(obj): {OBJECT: k} for k, obj in enumerate(pickled)})
+            reply = {"result": encode(value, out_arrays, same, lambda v: objects.encode(v, out_arrays))}
+        except BaseException as error:  # noqa: BLE001 - the student's exception, as data
+            reply = {ERROR: [type(error).__name__, str(error)[:500]]}
+        if kind == "call":
             try:
-                reply = {"result": encode(namespace[meta["name"]], out_arrays)}
-            except Exception as error:  # noqa: BLE001 - reported to the trusted side as data
-                reply = {ERROR: [type(error).__name__, str(error)[:500]]}
-        else:
-            args = decode(meta["args"], arrays)
-            kwargs = decode(meta["kwargs"], arrays)
-            try:
-                function = namespace[meta["name"]]
-                value = function(*args, **kwargs)
-                reply = {"result": encode(value, out_arrays, paths_of(list(args)))}
-            except BaseException as error:  # noqa: BLE001 - the student's exception, as data
-                reply = {ERROR: [type(error).__name__, str(error)[:500]]}
-            try:
-                reply["args_after"] = encode(list(args), out_arrays)
+                reply["args_after"] = encode(list(args), out_arrays, other=lambda v: {KEPT: True})
             except TypeError:
                 reply["args_after"] = None
+            reply["objects_after"] = [state_of(obj, out_arrays) for obj in pickled]
         reply["rng"] = random_state_message(out_arrays)
         answers.write(pack(reply, out_arrays))
         answers.flush()
