@@ -65,7 +65,7 @@ def test_every_attacker_has_one_line_per_notebook_and_the_class_run_completed(at
     table = classgrade.outcome_table(attacked["outcomes"])
     assert all(student in table for student in ATTACKERS)
     assert set(attacked["outcomes"]) == set(ATTACKERS)
-    for student in ATTACKERS:  # Part 2 is untouched by every attack and graded in full
+    for student in ATTACKERS:  # Part 2 is graded for every attacker (most attack Part 1)
         assert attacked["outcomes"][student]["parte2_pytorch"].status == classgrade.GRADED
 
 
@@ -192,3 +192,17 @@ def test_hiding_errors_and_patching_do_execute_is_overruled(attacked):
     _assert_points(attacked, "ataque_sin_errores", EXPECTED_LOSSES["bug_pool_assign"])
     assert attacked["outcomes"]["ataque_sin_errores"]["parte1_numpy"].review == \
         "la verificación externa corrige p1_e7_visible 10→0"
+
+
+@pytest.mark.parametrize("student, honest, review", [
+    ("ataque_parte2_revisor_falso", "bug_pesos_sin_permutar",
+     "p2_e2_visible 20→9, p2_e2_hidden_stride2 4→2, p2_e2_hidden_backward 4→0"),
+    ("ataque_parte2_allclose", "bug_sin_zero_grad", "p2_e5_visible 10→5, p2_e5_hidden 4→2"),
+])
+def test_part2_faked_checks_get_the_trusted_points_and_a_review_flag(attacked, student, honest, review):
+    # Part 2's test cells (models, optimizers, loaders) run on the trusted side too:
+    # the student's objects stay in its process and answer with plain data.
+    _assert_points(attacked, student, EXPECTED_LOSSES[honest])
+    outcome = attacked["outcomes"][student]["parte2_pytorch"]
+    assert (outcome.status, outcome.review) == (classgrade.GRADED, "la verificación externa corrige " + review)
+    assert attacked["outcomes"][student]["parte1_numpy"].review == ""
