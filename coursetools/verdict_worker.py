@@ -58,6 +58,13 @@ def paths_of(value, path=(), found=None):
     return found
 
 
+def _store(arrays, array) -> str:
+    """Put ``array`` among the message's arrays; its key."""
+    key = f"a{len(arrays)}"
+    arrays[key] = array
+    return key
+
+
 def encode(value, arrays, same=None, other=None):
     """Plain data for ``value``.
 
@@ -68,16 +75,12 @@ def encode(value, arrays, same=None, other=None):
     if same and id(value) in same:
         return same[id(value)]
     if isinstance(value, np.ndarray):
-        key = f"a{len(arrays)}"
-        arrays[key] = np.array(value)  # a plain copy, whatever the class
-        out = {ARRAY: key}
+        out = {ARRAY: _store(arrays, np.array(value))}  # a plain copy, whatever the class
         if type(value) is not np.ndarray:
             out[SUBCLASS] = type(value).__name__
         return out
     if isinstance(value, np.generic):
-        key = f"a{len(arrays)}"
-        arrays[key] = np.array(value)
-        return {SCALAR: key}
+        return {SCALAR: _store(arrays, np.array(value))}
     if value is None or type(value) in (bool, int, float, str):
         return value
     if type(value) is tuple:
@@ -182,9 +185,7 @@ class Objects:
         torch = sys.modules.get("torch")
         if torch is not None and isinstance(value, torch.Tensor):
             try:
-                key = f"a{len(arrays)}"
-                arrays[key] = tensor_array(value)
-                return {TENSOR: key}
+                return {TENSOR: _store(arrays, tensor_array(value))}
             except (TypeError, RuntimeError):
                 pass
         if id(value) not in self.refs or self.table[self.refs[id(value)]] is not value:
@@ -223,12 +224,6 @@ def state_of(value, arrays):
     else:
         return None
     return {"__dict__": state}
-
-
-def _store(arrays, array):
-    key = f"a{len(arrays)}"
-    arrays[key] = array
-    return key
 
 
 def main():
