@@ -34,7 +34,7 @@ def main():
     ns = reference.part2_namespace()
     kwargs = {} if args.epochs is None else {"epochs": args.epochs}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
-          f"image size {ns['IMAGE_SIZE']}, epochs {kwargs.get('epochs', ns['EPOCAS'])}")
+          f"image size {ns['TAMANO_EXPERIMENTO']}, epochs {kwargs.get('epochs', ns['EPOCAS'])}")
     accuracies, times = [], []
     for seed in args.seeds:
         start = time.perf_counter()
