@@ -689,7 +689,7 @@ import functools
 from tqdm.auto import tqdm
 
 
-EPOCAS = 110       # con dos núcleos, menos de 1,5 segundos por época
+EPOCAS = 110       # con dos núcleos, unos 1,5 segundos por época
 TAMANO_EXPERIMENTO = 72
 
 
