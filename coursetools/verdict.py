@@ -164,20 +164,22 @@ class _Pickler(pickle.Pickler):
 
 
 def _apply_state(obj, state: dict) -> None:
-    """Make one of this side's objects what the student's function left it (in place)."""
+    """Make one of this side's objects what the student's function left it (in place);
+    ``state`` is decoded, so its tensors are tensors."""
     import torch
 
     with torch.no_grad():
         if "tensor" in state and isinstance(obj, torch.Tensor):
-            new = torch.from_numpy(state["tensor"])
-            if new.shape == obj.shape and not torch.equal(new.to(obj.dtype), obj):
+            new = state["tensor"]
+            if isinstance(new, torch.Tensor) and new.shape == obj.shape \
+                    and not torch.equal(new.to(obj.dtype), obj):
                 obj.copy_(new)
         elif "module" in state and isinstance(obj, torch.nn.Module):
             new = state["module"]
             for name, tensor in obj.state_dict(keep_vars=True).items():
                 value = new["state"].get(name)
-                if isinstance(value, np.ndarray) and value.shape == tuple(tensor.shape):
-                    tensor.copy_(torch.from_numpy(value))
+                if isinstance(value, torch.Tensor) and value.shape == tensor.shape:
+                    tensor.copy_(value)
             for name, module in obj.named_modules():
                 if isinstance(new["training"].get(name), bool):
                     module.training = new["training"][name]

@@ -170,9 +170,12 @@ def set_random_state(message, arrays):
         torch.set_rng_state(torch.from_numpy(np.ascontiguousarray(arrays["torch_rng"], dtype=np.uint8)))
 
 
-def tensor_array(value):
-    """A tensor's values as a NumPy array (detached, on the CPU)."""
-    return value.detach().cpu().resolve_conj().resolve_neg().numpy().copy()
+def encode_tensor(value, arrays):
+    """A tensor as plain data: its values (detached, on the CPU) as an array.
+
+    Raises TypeError or RuntimeError for a dtype NumPy has no twin of.
+    """
+    return {TENSOR: _store(arrays, value.detach().cpu().resolve_conj().resolve_neg().numpy().copy())}
 
 
 class Objects:
@@ -185,7 +188,7 @@ class Objects:
         torch = sys.modules.get("torch")
         if torch is not None and isinstance(value, torch.Tensor):
             try:
-                return {TENSOR: _store(arrays, tensor_array(value))}
+                return encode_tensor(value, arrays)
             except (TypeError, RuntimeError):
                 pass
         if id(value) not in self.refs or self.table[self.refs[id(value)]] is not value:
@@ -196,32 +199,35 @@ class Objects:
 
 
 def state_of(value, arrays):
-    """Plain data describing the state of a pickled argument after a call, or None."""
+    """Plain data describing the state of a pickled argument after a call, or None
+    (not a tensor, module or optimizer, or not expressible as plain data)."""
     torch = sys.modules.get("torch")
     if torch is None:
         return None
-    if isinstance(value, torch.Tensor):
-        state = {"tensor": {ARRAY: _store(arrays, tensor_array(value))}}
-    elif isinstance(value, torch.nn.Module):
-        attrs = {}
-        for name, module in value.named_modules():
-            plain = {}
-            for k, v in vars(module).items():
-                if not k.startswith("_") and k != "training":
-                    try:
-                        plain[k] = encode(v, arrays)
-                    except TypeError:
-                        pass
-            attrs[name] = {"__dict__": plain}
-        parameters = {k: {ARRAY: _store(arrays, tensor_array(v))} for k, v in value.state_dict().items()}
-        training = {n: m.training for n, m in value.named_modules()}
-        state = {"module": {"__dict__": {"state": {"__dict__": parameters},
-                                         "training": {"__dict__": training},
-                                         "attrs": {"__dict__": attrs}}}}
-    elif isinstance(value, torch.optim.Optimizer):
-        state = {"optimizer": encode(value.state_dict(), arrays,
-                                     other=lambda t: {TENSOR: _store(arrays, tensor_array(t))})}
-    else:
+    try:
+        if isinstance(value, torch.Tensor):
+            state = {"tensor": encode_tensor(value, arrays)}
+        elif isinstance(value, torch.nn.Module):
+            attrs = {}
+            for name, module in value.named_modules():
+                plain = {}
+                for k, v in vars(module).items():
+                    if not k.startswith("_") and k != "training":
+                        try:
+                            plain[k] = encode(v, arrays)
+                        except TypeError:
+                            pass
+                attrs[name] = {"__dict__": plain}
+            parameters = {k: encode_tensor(v, arrays) for k, v in value.state_dict().items()}
+            training = {n: m.training for n, m in value.named_modules()}
+            state = {"module": {"__dict__": {"state": {"__dict__": parameters},
+                                             "training": {"__dict__": training},
+                                             "attrs": {"__dict__": attrs}}}}
+        elif isinstance(value, torch.optim.Optimizer):
+            state = {"optimizer": encode(value.state_dict(), arrays, other=lambda t: encode_tensor(t, arrays))}
+        else:
+            return None
+    except (TypeError, RuntimeError):
         return None
     return {"__dict__": state}
 
