@@ -1,10 +1,28 @@
 """nbgrader settings for the Lab 2 course directory (this folder)."""
 
 import os
+import sys
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Every way into nbgrader (`nbgrader autograde`, formgrader's buttons, the class pool
+# `python -m coursetools autograde`) grades the protected way: the student's kernel in
+# the sandbox, hidden tests removed before the notebook runs, the points from the trusted
+# verdict, outputs bounded (coursetools/grading/chain.py; docs/security.md). The kernel
+# manager is named first, as a string: if coursetools cannot be imported, nothing runs.
+c.Execute.kernel_manager_class = "coursetools.sandbox.SandboxedKernelManager"
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+try:
+    from coursetools.grading import chain
+except ImportError as error:  # e.g. a course folder without coursetools: PYTHONPATH names it
+    print(f"nbgrader_config.py: coursetools cannot be imported ({error}); no notebook will be "
+          "graded. Run `scripts/in-venv python -m coursetools autograde` from the course folder.",
+          file=sys.stderr)
+else:
+    chain.configure(c, HERE)
 
 c.CourseDirectory.course_id = "dl-lab2-cnn"
 c.CourseDirectory.root = HERE
@@ -26,8 +44,8 @@ c.ClearSolutions.text_stub = "ESCRIBA AQUÍ SU RESPUESTA"
 c.OverwriteCells.add_missing_cells = True
 
 # Per-cell time-out (seconds); a cell that runs longer is interrupted and scores 0.
-# (A correct solution's slowest cell takes a few seconds here.) The class autograde
-# (python -m coursetools autograde) adds a wall-clock limit per notebook on top.
+# (A correct solution's slowest cell takes a few seconds here.) The sandboxed kernel
+# manager adds a wall-clock limit per notebook on top (coursetools/grading/limits.py).
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 

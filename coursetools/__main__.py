@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import classgrade, course, examples, fingerprints, gradebook, notebooks, paths
+from .grading.limits import LIMITS
 
 
 def main(argv=None) -> int:
@@ -31,8 +32,8 @@ def main(argv=None) -> int:
             p.add_argument("--student", action="append", help="only this student (repeatable)")
         p.add_argument("--workers", type=int, default=None,
                        help=f"grading processes side by side (default: cores, here {classgrade.default_workers()})")
-        p.add_argument("--timeout", type=float, default=300.0,
-                       help="wall-clock seconds allowed per notebook of a student (default 300)")
+        p.add_argument("--timeout", type=float, default=LIMITS.notebook_seconds,
+                       help=f"wall-clock seconds allowed per notebook of a student (default {LIMITS.notebook_seconds:.0f})")
         p.add_argument("--no-sandbox", dest="sandboxed", action="store_false",
                        help="run kernels with the instructor's rights (only for code you trust)")
     sub.add_parser("feedback", help="feedback/<student>/lab2/*.html without hidden tests")

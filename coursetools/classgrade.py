@@ -16,11 +16,9 @@ the report; nbgrader's log of each run is in ``grading/logs/``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import warnings
@@ -28,7 +26,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import gradebook, nbgrader_cli, paths
+from . import gradebook, nbgrader_cli, paths, sandbox
+from .grading import chain, notebook_bounds
+from .grading.limits import LIMITS
+from .grading.preprocessors import verdict_file
 
 GRADING = "grading"  # folder under the course (git-ignored): status, logs, work files
 
@@ -67,22 +68,8 @@ def submitted_students(course: Path) -> list[str]:
 
 
 def notebook_problem(path: Path) -> tuple[str, str] | None:
-    """(status, reason) when a submitted notebook cannot be graded, else None."""
-    import nbformat
-
-    if not path.exists():
-        return MISSING, f"falta {path.name}"
-    try:
-        json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        where = f" (línea {error.lineno}, columna {error.colno})" if hasattr(error, "lineno") else ""
-        return INVALID, f"{path.name} no es JSON válido{where}"
-    try:
-        nbformat.read(path, as_version=4)
-    except Exception as error:  # noqa: BLE001 - any unreadable notebook is reported, not raised
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return INVALID, f"{path.name} no se puede leer como notebook: {first[:160]}"
-    return None
+    """(status, reason) when a submitted notebook cannot be graded, else None (bounded read)."""
+    return notebook_bounds.problem(path)
 
 
 def _error_line(log: str) -> str:
@@ -93,11 +80,6 @@ def _error_line(log: str) -> str:
         if hits:
             return hits[-1][:200]
     return (lines[-1] if lines else "sin salida")[:200]
-
-
-def _job_tag(*parts: str) -> str:
-    """A short name for one grading job of this run (cgroups, scratch folders)."""
-    return hashlib.sha1("-".join([str(os.getpid()), *parts]).encode()).hexdigest()[:10]
 
 
 def make_template(course: Path, work: Path) -> Path:
@@ -124,11 +106,11 @@ class Settings:
 
     work: Path                      # grading/work: template db, staged submissions, private dbs
     template: Path                  # gradebook template (see make_template)
-    timeout: float = 300.0          # wall-clock seconds per notebook
-    sandboxed: bool = True          # kernel in coursetools.sandbox
-    memory_bytes: int = 3 * 2**30   # per kernel (and per nbgrader process)
-    max_pids: int = 256             # processes and threads per kernel
-    max_output_bytes: int = 256 * 2**10  # text kept per output in the graded notebook
+    timeout: float = LIMITS.notebook_seconds  # wall-clock seconds per notebook (kernel + verdict)
+    sandboxed: bool = True          # kernel in coursetools.sandbox, points from the trusted verdict
+    memory_bytes: int = LIMITS.memory_bytes  # per kernel (and per nbgrader process)
+    max_pids: int = LIMITS.max_pids  # processes and threads per kernel
+    max_output_bytes: int = LIMITS.output_bytes  # text kept per output in the graded notebook
 
     @property
     def staged(self) -> Path:
@@ -151,33 +133,9 @@ def stage(course: Path, student: str, staged: Path) -> None:
             shutil.copy(source / name, target / name)
 
 
-def trim_outputs(notebook: Path, limit: int) -> int:
-    """Cut text outputs (not images) longer than ``limit`` characters; return how many were cut."""
-    import nbformat
-
-    nb = nbformat.read(notebook, as_version=4)
-    cut = 0
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            fields = [("text", output)] if "text" in output else []
-            fields += [(mime, output["data"]) for mime in output.get("data", {})
-                       if mime.startswith("text/") and isinstance(output["data"][mime], str)]
-            for key, holder in fields:
-                if len(holder[key]) > limit:
-                    size = len(holder[key])
-                    holder[key] = holder[key][:limit] + (
-                        f"\n[... salida recortada: {size / 2**20:.1f} MB en total]\n")
-                    cut += 1
-    if cut:
-        nbformat.write(nb, notebook)
-    return cut
-
-
 def grade_notebook(course: Path, student: str, name: str,
                    settings: Settings) -> tuple[Outcome, Path | None]:
     """Autograde one notebook in its own nbgrader process; return its outcome and private db."""
-    from . import sandbox
-
     path = course / "submitted" / student / paths.ASSIGNMENT / f"{name}.ipynb"
     problem = notebook_problem(path)
     if problem:
@@ -186,18 +144,23 @@ def grade_notebook(course: Path, student: str, name: str,
     shutil.copy(settings.template, db)
     args = ["autograde", paths.ASSIGNMENT, f"--student={student}", f"--notebook={name}", "--force",
             f"--CourseDirectory.db_url=sqlite:///{db}",
-            f"--CourseDirectory.submitted_directory={settings.staged}"]
+            f"--CourseDirectory.submitted_directory={settings.staged}",
+            f"--TrustedVerdict.notebook_seconds={settings.timeout}",
+            f"--TrimOutputs.output_bytes={settings.max_output_bytes}"]
     kernel_groups: list[Path] = []
     grader_groups: list[Path] = []
-    tag = _job_tag(student, name)
+    tag = sandbox.job_tag(student, name)
     env = {sandbox.ENV_TAG: tag}
     if settings.sandboxed:
         kernel_groups = sandbox.make_cgroups("kernel-" + tag, settings.memory_bytes, settings.max_pids)
-        grader_groups = sandbox.make_cgroups("grader-" + tag, settings.memory_bytes, 4096)
+        grader_groups = sandbox.make_cgroups("grader-" + tag, settings.memory_bytes, LIMITS.grader_pids)
         env.update({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, kernel_groups)),
                     sandbox.ENV_READONLY: os.pathsep.join(sandbox.data_paths(course)),
                     sandbox.ENV_MATPLOTLIB: str(settings.work / "matplotlib")})
-        args.append(f"--Execute.kernel_manager_class={sandbox.KERNEL_MANAGER}")
+    else:
+        args += chain.UNPROTECTED
+    record = verdict_file(course, student, name)
+    record.unlink(missing_ok=True)
     start = time.perf_counter()
     try:
         done = nbgrader_cli.start(args, course, env=env, timeout=settings.timeout,
@@ -219,64 +182,27 @@ def grade_notebook(course: Path, student: str, name: str,
         notes.insert(0, f"detenido a los {settings.timeout:.0f} s")
         return Outcome(student, name, TIMEOUT, "; ".join(notes), seconds), None
     graded = course / "autograded" / student / paths.ASSIGNMENT / f"{name}.ipynb"
+    verdict = _read_verdict(record)
+    if "error" in verdict:
+        notes.append(f"verificación externa imposible: {verdict['error']}")
+        return Outcome(student, name, FAILED, "; ".join(notes), seconds), None
     if done.returncode != 0 or not graded.exists():
         notes.append(_error_line(done.log))
         return Outcome(student, name, FAILED, "; ".join(notes), seconds), None
-    if trim_outputs(graded, settings.max_output_bytes):
+    if settings.sandboxed and "points" not in verdict:
+        notes.append("verificación externa imposible: no dejó resultado")
+        return Outcome(student, name, FAILED, "; ".join(notes), seconds), None
+    if verdict.get("trimmed"):
         notes.append(f"salidas de más de {settings.max_output_bytes // 2**10} KB recortadas")
-    review = ""
-    if settings.sandboxed:  # both notebooks' points come from the trusted verdict
-        try:
-            review = apply_trusted_verdict(course, student, name, db, settings)
-        except VerdictUnavailable as error:
-            notes.append(f"verificación externa imposible: {error}")
-            return Outcome(student, name, FAILED, "; ".join(notes), time.perf_counter() - start), None
-    return Outcome(student, name, GRADED, "; ".join(notes), time.perf_counter() - start, review), db
+    return Outcome(student, name, GRADED, "; ".join(notes), seconds, verdict.get("review", "")), db
 
 
-class VerdictUnavailable(RuntimeError):
-    """The trusted verdict could not be computed (the student's process died or hung)."""
-
-
-def apply_trusted_verdict(course: Path, student: str, name: str, db: Path, settings: Settings) -> str:
-    """Replace the notebook's automatic scores in its private db by the trusted verdict's.
-
-    Returns "" when both agree, else a one-line note of the cells where they differ.
-    """
-    from nbgrader.api import Gradebook
-
-    from . import sandbox
-
-    tag = _job_tag("verdict", student, name)
-    groups = sandbox.make_cgroups("verdict-" + tag, settings.memory_bytes, settings.max_pids)
-    env = nbgrader_cli.environment({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, groups)),
-                                    sandbox.ENV_TAG: tag})
+def _read_verdict(record: Path) -> dict:
+    """What TrustedVerdict recorded for one notebook ({} when it did not run)."""
     try:
-        done = subprocess.run([sys.executable, "-m", "coursetools.verdict", str(course), student, name],
-                              cwd=paths.ROOT, env=env, capture_output=True, text=True,
-                              timeout=settings.timeout)
-    except subprocess.TimeoutExpired as error:
-        raise VerdictUnavailable(f"más de {settings.timeout:.0f} s") from error
-    finally:
-        sandbox.kill_cgroups(groups)
-        sandbox.remove_scratch(tag)
-    try:
-        answer = json.loads(done.stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        answer = {"error": (done.stderr.strip().splitlines() or ["sin salida"])[-1][:200]}
-    if "error" in answer:
-        raise VerdictUnavailable(answer["error"])
-    trusted = answer["points"]
-    differ = []
-    with Gradebook(f"sqlite:///{db}", gradebook.course_config(course).CourseDirectory.course_id) as gb:
-        for grade in gb.find_submission_notebook(name, paths.ASSIGNMENT, student).grades:
-            if grade.name not in trusted:
-                continue
-            if grade.auto_score != trusted[grade.name]:
-                differ.append(f"{grade.name} {gradebook.fmt_points(grade.auto_score)}→{gradebook.fmt_points(trusted[grade.name])}")
-            grade.auto_score = trusted[grade.name]
-        gb.db.commit()
-    return ("la verificación externa corrige " + ", ".join(differ)) if differ else ""
+        return json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _submission(gb, student: str, **fields) -> None:
@@ -351,14 +277,13 @@ def _write_status(course: Path, status: dict[str, dict[str, Outcome]]) -> None:
 
 
 def autograde_class(course: Path, students: list[str] | None = None, workers: int | None = None,
-                    timeout: float = 300.0, progress: bool = True,
+                    timeout: float = LIMITS.notebook_seconds, progress: bool = True,
                     sandboxed: bool = True) -> dict[str, dict[str, Outcome]]:
     """Autograde the students (default: every ``submitted/`` folder); return their outcomes.
 
     ``timeout`` is the wall-clock limit in seconds for one notebook of one student;
     ``sandboxed`` runs each kernel in ``coursetools.sandbox`` (after a self-test of its limits).
     """
-    from . import sandbox
 
     from tqdm.auto import tqdm
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import classgrade, collect, examples, export, gradebook, late, paths, release, report
+from .grading.limits import LIMITS
 from . import feedback as feedback_html
 
 DEMO_ZIP = Path("downloaded") / "ejemplo-lms.zip"  # under the course; git-ignored
@@ -29,7 +30,7 @@ def collect_step(course: Path, archive: Path | None = None) -> dict[str, list[st
 
 
 def autograde(course: Path, students: list[str] | None = None, workers: int | None = None,
-              timeout: float = 300.0, progress: bool = True, sandboxed: bool = True):
+              timeout: float = LIMITS.notebook_seconds, progress: bool = True, sandboxed: bool = True):
     """Autograde the class (or the given students) in parallel; return the outcomes."""
     return classgrade.autograde_class(course, students, workers=workers, timeout=timeout,
                                       progress=progress, sandboxed=sandboxed)
@@ -48,7 +49,7 @@ def report_step(course: Path) -> Path:
     return report.write_report(course)
 
 
-def demo(course: Path = paths.ROOT, workers: int | None = None, timeout: float = 300.0,
+def demo(course: Path = paths.ROOT, workers: int | None = None, timeout: float = LIMITS.notebook_seconds,
          sandboxed: bool = True) -> str:
     """Every step on the bundled example class (handed in as an LMS zip); return the tables."""
     # The example students are replaced as a whole; their old grades would stop

@@ -37,13 +37,14 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 
 from .nbgrader_cli import in_cgroups
-from traitlets import Int, List, Unicode, default
+from traitlets import Float, Int, List, Unicode, default
 
 NOBODY = 65534
 ENV_CGROUPS, ENV_READONLY, ENV_MATPLOTLIB = "LAB2_SANDBOX_CGROUPS", "LAB2_SANDBOX_READONLY", "LAB2_SANDBOX_MPL"
@@ -66,8 +67,13 @@ def bwrap_path() -> str:
     return found
 
 
-def bwrap_args(cwd: str, scratch: str, readonly: list[str], env: dict[str, str]) -> list[str]:
-    """The bubblewrap command line (without the kernel command)."""
+def bwrap_args(cwd: str, scratch: str, readonly: list[str], env: dict[str, str],
+               trusted: set[str] | None = None) -> list[str]:
+    """The bubblewrap command line (without the kernel command).
+
+    ``trusted``: the names in ``cwd`` the process may see (what nbgrader copied from
+    ``source/``, e.g. ``cnnlab``); None: every name but notebooks and ``timestamp.txt``.
+    """
     args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-user",
             "--uid", str(NOBODY), "--gid", str(NOBODY), "--cap-drop", "ALL",
             "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
@@ -91,6 +97,8 @@ def bwrap_args(cwd: str, scratch: str, readonly: list[str], env: dict[str, str])
     os.makedirs(work, exist_ok=True)
     args += ["--bind", scratch, scratch, "--bind", work, cwd]
     for name in sorted(os.listdir(cwd)):  # what nbgrader copied from source/ (cnnlab)
+        if trusted is not None and name not in trusted:
+            continue  # a student's own numpy.py beside the notebook, say
         if not name.endswith(".ipynb") and name != "timestamp.txt":
             args += ["--ro-bind", os.path.join(cwd, name), os.path.join(cwd, name)]
     args += ["--remount-ro", "/tmp", "--remount-ro", "/", "--chdir", cwd, "--clearenv"]
@@ -101,16 +109,23 @@ def bwrap_args(cwd: str, scratch: str, readonly: list[str], env: dict[str, str])
 
 def sandboxed_command(cmd: list[str], cwd: str, scratch: str, readonly: list[str],
                       env: dict[str, str], cgroups: list[Path], cpu_seconds: int = 900,
-                      file_bytes: int = 200 * 2**20) -> list[str]:
+                      file_bytes: int = 200 * 2**20, trusted: set[str] | None = None) -> list[str]:
     """``cmd`` run in the job's cgroups, under CPU/file-size limits, inside bubblewrap."""
     return in_cgroups(["prlimit", f"--cpu={cpu_seconds}", f"--fsize={file_bytes}", "--"]
-                      + bwrap_args(cwd, scratch, readonly, env) + cmd, cgroups)
+                      + bwrap_args(cwd, scratch, readonly, env, trusted) + cmd, cgroups)
 
 
 def data_paths(course: Path) -> list[str]:
     """The photos' folder as the kernel reaches it, and its target when it is a symlink."""
     data = course / "data" / "cats-and-dogs"
     return list(dict.fromkeys([str(data), str(data.resolve())]))
+
+
+def job_tag(*parts: str) -> str:
+    """A short name for one grading job of this process (cgroups, scratch folders)."""
+    import hashlib
+
+    return hashlib.sha1("-".join([str(os.getpid()), *parts]).encode()).hexdigest()[:10]
 
 
 def scratch_prefix(tag: str = "") -> str:
@@ -146,12 +161,25 @@ def kernel_env(parent_env: dict[str, str], scratch: str) -> dict[str, str]:
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel runs in the sandbox described in the module docstring."""
+    """A kernel manager whose kernel runs in the sandbox described in the module docstring.
 
-    # The class autograde passes these per notebook through the environment (ENV_*).
+    The class pool (``coursetools.classgrade``) makes each notebook's cgroups and
+    passes them through the environment (ENV_*) after one self-test for the whole
+    run. Started any other way (plain ``nbgrader autograde``, formgrader's
+    "Autograde" button), the manager does that itself: it runs the self-test once
+    per process (and refuses to start a kernel when it fails), makes the kernel's
+    cgroups, and kills the kernel after ``wall_seconds``.
+    """
+
     cgroups = List(Unicode(), help="cgroup folders (v1 memory, pids) the kernel joins").tag(config=True)
     readonly = List(Unicode(), help="extra paths the kernel may read (the photos)").tag(config=True)
     matplotlib_cache = Unicode("", help="a matplotlib config folder with its font cache built").tag(config=True)
+    course_root = Unicode("", help="the course folder: its photos are readable, and of the "
+                                   "autograded folder only what source/ holds is shown").tag(config=True)
+    wall_seconds = Float(300.0, help="wall clock of one kernel when the manager makes its own "
+                                     "cgroups (the class pool kills the whole job itself)").tag(config=True)
+    memory_bytes = Int(3 * 2**30, help="memory limit of a kernel in its own cgroups").tag(config=True)
+    max_pids = Int(256, help="processes and threads of a kernel in its own cgroups").tag(config=True)
 
     @default("cgroups")
     def _cgroups_default(self):
@@ -159,7 +187,8 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     @default("readonly")
     def _readonly_default(self):
-        return [p for p in os.environ.get(ENV_READONLY, "").split(os.pathsep) if p]
+        from_env = [p for p in os.environ.get(ENV_READONLY, "").split(os.pathsep) if p]
+        return from_env or (data_paths(Path(self.course_root)) if self.course_root else [])
 
     @default("matplotlib_cache")
     def _matplotlib_cache_default(self):
@@ -170,21 +199,45 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self._own_groups: list[Path] = []
+        self._watchdog = None
         self._scratch = make_scratch()
-        if self.matplotlib_cache and os.path.isdir(self.matplotlib_cache):
-            shutil.copytree(self.matplotlib_cache, os.path.join(self._scratch, "matplotlib"),
-                            dirs_exist_ok=True)
+        cache = self.matplotlib_cache or (_own_matplotlib_cache() if not self.cgroups else "")
+        if cache and os.path.isdir(cache):
+            shutil.copytree(cache, os.path.join(self._scratch, "matplotlib"), dirs_exist_ok=True)
         self.transport = "ipc"
         self.ip = os.path.join(self._scratch, "kernel")
         self.connection_file = os.path.join(self._scratch, "kernel.json")
 
+    def _trusted_names(self) -> set[str] | None:
+        """What of the autograded folder the kernel may see: the names ``source/lab2`` holds."""
+        if not self.course_root:
+            return None
+        from .paths import ASSIGNMENT
+
+        source = Path(self.course_root) / "source" / ASSIGNMENT
+        return {p.name for p in source.iterdir()} if source.is_dir() else set()
+
+    def _kernel_groups(self) -> list[Path]:
+        if self.cgroups:  # made (and self-tested) by the class pool
+            return [Path(g) for g in self.cgroups]
+        require_self_test()
+        self._own_groups = make_cgroups("kernel-" + job_tag("km", str(id(self))),
+                                        self.memory_bytes, self.max_pids)
+        self._watchdog = threading.Timer(self.wall_seconds, kill_cgroups, [self._own_groups])
+        self._watchdog.daemon = True
+        return self._own_groups
+
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         cwd = str(kw.get("cwd") or os.getcwd())
         env = kernel_env(dict(kw.get("env") or os.environ), self._scratch)
+        groups = self._kernel_groups()
         cmd = sandboxed_command(list(kernel_cmd), cwd, self._scratch, list(self.readonly), env,
-                                [Path(g) for g in self.cgroups], self.cpu_seconds, self.file_bytes)
+                                groups, self.cpu_seconds, self.file_bytes, self._trusted_names())
         kw["env"] = {"PATH": "/usr/bin:/bin"}
         await super()._async_launch_kernel(cmd, **kw)
+        if self._watchdog is not None:
+            self._watchdog.start()
 
     async def _async_interrupt_kernel(self):
         # bubblewrap does not pass SIGINT on: ask the kernel itself (it raises KeyboardInterrupt).
@@ -198,9 +251,40 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart)
         if not restart:
+            if self._watchdog is not None:
+                self._watchdog.cancel()
+            if self._own_groups:
+                kill_cgroups(self._own_groups)
             shutil.rmtree(self._scratch, ignore_errors=True)
 
     cleanup_resources = _async_cleanup_resources
+
+
+_SELF_TEST: list[str] | None = None  # what failed in this process's self-test (None: not run yet)
+_MPL_CACHE: str | None = None
+
+
+def require_self_test() -> None:
+    """Run the self-test once per process; raise SandboxError (one line) when a limit does not hold."""
+    global _SELF_TEST
+    if _SELF_TEST is None:
+        try:
+            _SELF_TEST = self_test()
+        except SandboxError as error:
+            _SELF_TEST = [str(error)]
+    if _SELF_TEST:
+        raise SandboxError(
+            "the grading sandbox does not hold on this machine (" + "; ".join(_SELF_TEST)
+            + "): no student code was run. Grade with `scripts/in-venv python -m coursetools "
+            "autograde` (add --no-sandbox only for code you trust).")
+
+
+def _own_matplotlib_cache() -> str:
+    """A matplotlib font cache built once per process (a fresh HOME would warn on stderr)."""
+    global _MPL_CACHE
+    if _MPL_CACHE is None:
+        _MPL_CACHE = str(build_matplotlib_cache(Path(tempfile.mkdtemp(prefix="lab2-mpl-"))))
+    return _MPL_CACHE
 
 
 # --- per-notebook cgroups, made and emptied by the trusted parent ---------------------------------

@@ -143,28 +143,68 @@ def test_a_flood_of_output_is_trimmed(course, attacked):
 
 
 @pytest.mark.parametrize("student", ["ataque_revisor_falso", "ataque_transformador",
-                                     "ataque_marks_falsos"])
-def test_faked_checks_get_the_trusted_points_and_a_review_flag(attacked, student):
-    # Both hand in bug_stride_ignored's conv_forward; in their kernel every check passes.
+                                     "ataque_marks_falsos", "ataque_codifica_celdas"])
+def test_faked_checks_get_the_trusted_points(course, attacked, student):
+    # Each hands in bug_stride_ignored's conv_forward; in their kernel every check would
+    # pass. The only check it fails is hidden, and hidden tests never run in the kernel:
+    # its points and its one line come from the trusted verdict, so there is nothing to
+    # disagree about (no review flag) and nothing to fake.
+    import nbformat
+
     _assert_points(attacked, student, EXPECTED_LOSSES["bug_stride_ignored"])
     outcome = attacked["outcomes"][student]["parte1_numpy"]
-    assert outcome.status == classgrade.GRADED
-    assert outcome.review == "la verificación externa corrige p1_e3_hidden_stride2 3→0"
-    assert "(REVISAR)" in outcome.line()
+    assert (outcome.status, outcome.review) == (classgrade.GRADED, "")
+    nb = nbformat.read(course / "autograded" / student / paths.ASSIGNMENT / "parte1_numpy.ipynb",
+                       as_version=4)
+    cell = next(c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "p1_e3_hidden_stride2")
+    assert cell.source == "# Prueba oculta: stride 2 con pad 1 en imágenes no cuadradas."
+    assert [o.get("text") for o in cell.outputs] == [
+        "✗ Prueba oculta: 0 de 3 puntos (calificada fuera de su notebook)\n"]
 
 
-def test_hidden_tests_printed_by_a_hook_stay_out_of_feedback(course, attacked):
+def _decoded(text: str) -> str:
+    """``text`` plus every base64, hex, reversed and zlib+base64 payload found in it, decoded."""
+    import base64
+    import binascii
+    import re
+    import zlib
+
+    found = [text, text[::-1].replace("n\\", "\n")]
+    for token in re.findall(r"[A-Za-z0-9+/=]{16,}", text):
+        for decode in (lambda t: base64.b64decode(t, validate=True),
+                       lambda t: zlib.decompress(base64.b64decode(t, validate=True)),
+                       bytes.fromhex):
+            try:
+                found.append(decode(token).decode("utf-8"))
+            except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError):
+                pass
+    return "\n".join(found)
+
+
+@pytest.mark.parametrize("student", ["ataque_codifica_celdas", "ataque_transformador"])
+def test_no_hidden_test_reaches_the_kernel_in_any_encoding(course, attacked, student):
     import html
     import re
 
     from coursetools import feedback
 
     steps.feedback(course)
-    page = course / "feedback" / "ataque_transformador" / paths.ASSIGNMENT / "parte1_numpy.html"
-    text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
-    secret = feedback.hidden_lines(course / "source" / paths.ASSIGNMENT, "parte1_numpy")
-    assert [line for line in secret if line in text] == []
-    assert "[línea omitida: cita una prueba oculta]" in text  # the hook did print them
+    pages = [course / "autograded" / student / paths.ASSIGNMENT / f"{n}.ipynb" for n in paths.NOTEBOOKS]
+    pages += [course / "feedback" / student / paths.ASSIGNMENT / f"{n}.html" for n in paths.NOTEBOOKS]
+    decoded = "\n".join(_decoded(html.unescape(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8"))))
+                        + _decoded(p.read_text(encoding="utf-8")) for p in pages)
+    source = course / "source" / paths.ASSIGNMENT
+    secret = set().union(*(feedback.hidden_lines(source, n) for n in paths.NOTEBOOKS))
+    assert len(secret) > 50
+    assert sorted(line for line in secret if line in decoded) == []
+    if student == "ataque_codifica_celdas":  # the hook did leak what reached the kernel
+        import nbformat
+
+        nb = nbformat.read(pages[0], as_version=4)
+        leaked = [_decoded(line[4:]) for c in nb.cells for o in c.get("outputs", [])
+                  for line in o.get("text", "").splitlines() if line.startswith("B64:")]
+        assert any('with marks(5, "e3_Z"' in text for text in leaked)
 
 
 def test_honest_example_class_agrees_with_the_trusted_verdict(class_outcomes):
@@ -195,9 +235,8 @@ def test_hiding_errors_and_patching_do_execute_is_overruled(attacked):
 
 
 @pytest.mark.parametrize("student, honest, review", [
-    ("ataque_parte2_revisor_falso", "bug_pesos_sin_permutar",
-     "p2_e2_visible 20→9, p2_e2_hidden_stride2 4→2, p2_e2_hidden_backward 4→0"),
-    ("ataque_parte2_allclose", "bug_sin_zero_grad", "p2_e5_visible 10→5, p2_e5_hidden 4→2"),
+    ("ataque_parte2_revisor_falso", "bug_pesos_sin_permutar", "p2_e2_visible 20→9"),
+    ("ataque_parte2_allclose", "bug_sin_zero_grad", "p2_e5_visible 10→5"),
 ])
 def test_part2_faked_checks_get_the_trusted_points_and_a_review_flag(attacked, student, honest, review):
     # Part 2's test cells (models, optimizers, loaders) run on the trusted side too:

@@ -1,0 +1,50 @@
+"""nbgrader's configuration for this course: every way into nbgrader grades the protected way.
+
+``configure(c, course)`` is called by the course's ``nbgrader_config.py``, so
+``nbgrader autograde``, formgrader's "Autograde" button and the class pool
+(``python -m coursetools autograde``) all run the same chain:
+
+    sanitize:  ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+               StripHiddenTests, CheckCellMetadata
+    autograde: Execute (SandboxedKernelManager), IgnorePattern, ClearMetadata,
+               LimitOutput, TrimOutputs, SaveAutoGrades, TrustedVerdict,
+               AssignLatePenalties, CheckCellMetadata
+
+``python -m coursetools autograde --no-sandbox`` passes ``UNPROTECTED`` on
+nbgrader's command line (for code the instructor trusts).
+"""
+
+from __future__ import annotations
+
+from .limits import LIMITS
+
+KERNEL_MANAGER = "coursetools.sandbox.SandboxedKernelManager"
+PLAIN_KERNEL_MANAGER = "jupyter_client.manager.AsyncKernelManager"
+_PRE = "coursetools.grading.preprocessors."
+
+SANITIZE = ["nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.DeduplicateIds",
+            "nbgrader.preprocessors.OverwriteKernelspec", "nbgrader.preprocessors.OverwriteCells",
+            _PRE + "StripHiddenTests", "nbgrader.preprocessors.CheckCellMetadata"]
+AUTOGRADE = ["nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",
+             "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
+             _PRE + "TrimOutputs", "nbgrader.preprocessors.SaveAutoGrades", _PRE + "TrustedVerdict",
+             "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata"]
+
+# Command-line options of an unprotected run (the kernel with the instructor's rights, no verdict).
+UNPROTECTED = [f"--Execute.kernel_manager_class={PLAIN_KERNEL_MANAGER}", "--TrustedVerdict.enabled=False"]
+
+
+def configure(c, course: str) -> None:
+    """Set the protected chain, the sandboxed kernel and the limits on nbgrader's config ``c``.
+
+    Classes are named, not imported: should ``coursetools`` be missing, nbgrader
+    fails on the first notebook instead of grading it unprotected.
+    """
+    c.Execute.kernel_manager_class = KERNEL_MANAGER
+    c.SandboxedKernelManager.course_root = course
+    c.SandboxedKernelManager.wall_seconds = LIMITS.notebook_seconds
+    c.TrustedVerdict.course_root = course
+    c.TrustedVerdict.notebook_seconds = LIMITS.notebook_seconds
+    c.TrimOutputs.output_bytes = LIMITS.output_bytes
+    c.Autograde.sanitize_preprocessors = list(SANITIZE)
+    c.Autograde.autograde_preprocessors = list(AUTOGRADE)
