@@ -72,6 +72,12 @@ def notebook_problem(path: Path) -> tuple[str, str] | None:
     return notebook_bounds.problem(path)
 
 
+def failure_line(step: str, error: BaseException) -> str:
+    """One line for an exception that cost one student's notebook: the step, the type, the message."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{step}: {type(error).__name__}" + (f": {message[:160]}" if message else "")
+
+
 def _error_line(log: str) -> str:
     """The most useful single line of a failed nbgrader log."""
     lines = [l.strip() for l in log.splitlines() if l.strip()]
@@ -310,8 +316,20 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
 
     def one_student(student):
         # A student's notebooks run one after the other: they share autograded/<student>/.
-        stage(course, student, settings.staged)
-        return [grade_notebook(course, student, name, settings) for name in paths.NOTEBOOKS]
+        # Whatever goes wrong costs this student's notebook only, with one line.
+        try:
+            stage(course, student, settings.staged)
+        except Exception as error:  # noqa: BLE001
+            return [(Outcome(student, n, FAILED, failure_line("no se pudo preparar", error)), None)
+                    for n in paths.NOTEBOOKS]
+        results = []
+        for name in paths.NOTEBOOKS:
+            try:
+                results.append(grade_notebook(course, student, name, settings))
+            except Exception as error:  # noqa: BLE001
+                results.append((Outcome(student, name, FAILED, failure_line("error al calificar", error)),
+                                None))
+        return results
 
     status = read_status(course)
     bar = tqdm(total=len(students), unit="estudiante", desc="autograde", disable=not progress,
@@ -322,12 +340,16 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
             student = futures[future]
             status[student] = {}
             for outcome, db in future.result():
-                if db is not None:
-                    merge_notebook(course, db, student, outcome.notebook)
-                    db.unlink()
-                else:
-                    record_unusable(course, student, outcome.notebook,
-                                    0.0 if outcome.status == MISSING else None)
+                try:
+                    if db is not None:
+                        merge_notebook(course, db, student, outcome.notebook)
+                        db.unlink()
+                    else:
+                        record_unusable(course, student, outcome.notebook,
+                                        0.0 if outcome.status == MISSING else None)
+                except Exception as error:  # noqa: BLE001 - costs this notebook only
+                    outcome = Outcome(student, outcome.notebook, FAILED,
+                                      failure_line("no se pudo registrar", error), outcome.seconds)
                 status[student][outcome.notebook] = outcome
             _write_status(course, status)
             bar.set_postfix_str(f"{student}: " + ", ".join(

@@ -58,11 +58,14 @@ def inventory(course: Path) -> dict[str, list[str]]:
     for student in classgrade.submitted_students(course):
         folder = course / "submitted" / student / paths.ASSIGNMENT
         lines = []
-        for name in paths.NOTEBOOKS:
-            problem = classgrade.notebook_problem(folder / f"{name}.ipynb")
-            lines.append(f"{name}: {classgrade.STATUS_TEXT[problem[0]]}: {problem[1]}" if problem
-                         else f"{name}: ok")
-        when = late.submitted_at(course, student)
-        lines.append(f"entregado: {when.isoformat(' ', 'minutes') if when else 'sin marca de tiempo'}")
+        try:  # whatever one folder holds costs that student's line only
+            for name in paths.NOTEBOOKS:
+                problem = classgrade.notebook_problem(folder / f"{name}.ipynb")
+                lines.append(f"{name}: {classgrade.STATUS_TEXT[problem[0]]}: {problem[1]}" if problem
+                             else f"{name}: ok")
+            when = late.submitted_at(course, student)
+            lines.append(f"entregado: {when.isoformat(' ', 'minutes') if when else 'sin marca de tiempo'}")
+        except Exception as error:  # noqa: BLE001
+            lines.append(classgrade.failure_line("no se pudo revisar la entrega", error))
         out[student] = lines
     return out

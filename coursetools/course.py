@@ -37,8 +37,12 @@ def autograde(course: Path, students: list[str] | None = None, workers: int | No
 
 
 def feedback(course: Path) -> Path:
-    """Feedback HTML per student, without hidden tests (see coursetools.feedback)."""
-    return feedback_html.generate(course)
+    """Feedback HTML per student, without hidden tests (see coursetools.feedback); one line
+    per student (or notebook) left without a page."""
+    target = feedback_html.generate(course)
+    for who, why in sorted(feedback_html.LAST_FAILURES.items()):
+        print(f"{who}: {why}")
+    return target
 
 
 def export_step(course: Path) -> Path:

@@ -13,7 +13,8 @@ Optional keys: ``identity`` (carnés and signatures for the identity cell),
 handed in / cut short, so not valid JSON), ``stubs`` (grade-id prefixes left
 as in the release), ``demo: false`` (test-only students). Adversarial ones
 (``group: "ataques"``) may also rewrite test cells (``tests``: cells files),
-delete them (``delete``) and hand in other files (``extra_files``).
+delete them (``delete``), hand in other files (``extra_files``) and valid JSON
+nested 50,000 levels deep (``deep``: notebook names).
 """
 
 from __future__ import annotations
@@ -126,6 +127,9 @@ def submission_files(course: Path, student: str, spec: dict,
         text = nbformat.writes(nb).encode("utf-8")
         if name in spec.get("corrupt", []):
             text = text[: len(text) // 3]  # a download cut short: not valid JSON
+        if name in spec.get("deep", []):  # valid JSON, metadata nested 50,000 levels deep
+            text = text.replace(b'"metadata": {', b'"metadata": {"x": ' + b'{"a": ' * 50_000 + b"1"
+                                + b"}" * 50_000 + b", ", 1)
         files[f"{name}.ipynb"] = text
     for target, source in spec.get("extra_files", {}).items():  # files handed in beside
         files[target] = (examples / source).read_bytes()

@@ -14,9 +14,8 @@ import csv
 import re
 from pathlib import Path
 
-import nbformat
-
 from . import classgrade, gradebook, late, paths
+from .grading import notebook_bounds
 
 IDENTITY_CELL = paths.IDENTITY_CELL
 IDENTITY_NAMES = ("carne_1", "firma_mecanografiada_1", "carne_2", "firma_mecanografiada_2")
@@ -28,8 +27,10 @@ def identity(notebook: Path) -> dict[str, str]:
     if not notebook.exists():
         return found
     try:
-        nb = nbformat.read(notebook, as_version=4)
-    except Exception:  # noqa: BLE001 - not a notebook (cut short?): look for the lines as text
+        nb = notebook_bounds.read(notebook)
+    except notebook_bounds.NotebookRejected:  # not a notebook (cut short?): look for the lines
+        if notebook.stat().st_size > notebook_bounds.LIMITS.notebook_bytes:
+            return found
         text = notebook.read_text(encoding="utf-8", errors="replace")
         for name in IDENTITY_NAMES:
             # in the JSON text a source line reads  carne_1 = \"2023\"  or  carne_1 = '2023'
@@ -41,7 +42,7 @@ def identity(notebook: Path) -> dict[str, str]:
             continue
         try:
             tree = ast.parse(cell.source)
-        except SyntaxError:
+        except (SyntaxError, RecursionError, MemoryError, ValueError):
             return found
         for node in tree.body:
             if (isinstance(node, ast.Assign) and len(node.targets) == 1

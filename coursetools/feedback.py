@@ -102,8 +102,16 @@ def scrub(nb: nbformat.NotebookNode, release: dict, secret: set[str]) -> nbforma
     return nb
 
 
+LAST_FAILURES: dict[str, str] = {}  # "student[/notebook]" -> why no page, of the last ``generate``
+_FAILED_STUDENT = re.compile(r"There was an error processing assignment '[^']*' for student '([^']*)'")
+
+
 def generate(course: Path) -> Path:
-    """Scrub ``autograded/`` into ``.feedback_source/`` and render ``feedback/`` from it."""
+    """Scrub ``autograded/`` into ``.feedback_source/`` and render ``feedback/`` from it.
+
+    A student whose notebook cannot be scrubbed or rendered gets no page for it, and a
+    line in ``LAST_FAILURES``; everyone else's pages are made.
+    """
     release_dir = course / "release" / paths.ASSIGNMENT
     source_dir = course / "source" / paths.ASSIGNMENT
     target = course / SCRUBBED
@@ -113,20 +121,38 @@ def generate(course: Path) -> Path:
     # beside the graded Part 1), so every notebook is scrubbed of all of them.
     secret = set().union(*(hidden_lines(source_dir, name) for name in paths.NOTEBOOKS))
     per_notebook = {name: (_release_cells(release_dir, name), secret) for name in paths.NOTEBOOKS}
+    failures: dict[str, str] = {}
     for folder in sorted((course / "autograded").glob(f"*/{paths.ASSIGNMENT}")):
         student = folder.parent.name
         out = target / student / paths.ASSIGNMENT
         out.mkdir(parents=True)
         for name, (release, secret) in per_notebook.items():
             path = folder / f"{name}.ipynb"
-            if path.exists():
+            if not path.exists():
+                continue
+            try:  # a notebook that cannot be scrubbed costs its own page only
                 nb = scrub(nbformat.read(path, as_version=4), release, secret)
                 nbformat.write(nb, out / path.name)
+            except Exception as error:  # noqa: BLE001
+                from .classgrade import failure_line
+
+                failures[f"{student}/{name}"] = failure_line("sin retroalimentación", error)
         timestamp = folder / "timestamp.txt"
         if timestamp.exists():
             shutil.copy(timestamp, out / timestamp.name)
-    nbgrader_cli.run(["generate_feedback", paths.ASSIGNMENT, "--force",
-                      f"--CourseDirectory.autograded_directory={SCRUBBED}"], course)
+    done = nbgrader_cli.start(["generate_feedback", paths.ASSIGNMENT, "--force",
+                               f"--CourseDirectory.autograded_directory={SCRUBBED}"], course)
+    for student in _FAILED_STUDENT.findall(done.log):  # nbgrader goes on past a failed student
+        failures.setdefault(student, "sin retroalimentación: nbgrader generate_feedback falló "
+                                     "(grading/logs/feedback.log)")
+    if done.returncode != 0:
+        log = course / "grading" / "logs" / "feedback.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(done.log, encoding="utf-8")
+        if not failures:
+            raise nbgrader_cli.NbgraderError("nbgrader generate_feedback failed: " + done.log[-2000:])
+    LAST_FAILURES.clear()
+    LAST_FAILURES.update(failures)
     marks = gradebook.read_marks(course)
     for page in (course / "feedback").glob(f"*/{paths.ASSIGNMENT}/*.html"):
         student, prefix = page.parent.parent.name, paths.NOTEBOOKS.get(page.stem)

@@ -43,6 +43,10 @@ def json_depth(text: str, stop_at: int) -> int:
     return deepest
 
 
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 2**10:.0f} KB"
+
+
 def read(path: Path, limits: Limits = LIMITS):
     """The notebook at ``path`` as an nbformat v4 node; raise NotebookRejected with the reason."""
     import nbformat
@@ -52,8 +56,7 @@ def read(path: Path, limits: Limits = LIMITS):
         raise NotebookRejected(MISSING, f"falta {name}")
     size = path.stat().st_size
     if size > limits.notebook_bytes:
-        raise NotebookRejected(INVALID, f"{name} pesa {size / 2**20:.1f} MB "
-                                        f"(límite {limits.notebook_bytes / 2**20:.0f} MB)")
+        raise NotebookRejected(INVALID, f"{name} pesa {_size(size)} (límite {_size(limits.notebook_bytes)})")
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
