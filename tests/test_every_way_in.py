@@ -126,3 +126,31 @@ def test_formgraders_autograde_button_grades_the_protected_way(plain_course):
     assert _marks(course, FORMGRADER) == _expected("bug_stride_ignored")
     for path, digest in plain_course["digests"].items():
         assert _digest(path) == digest, path
+
+
+def test_plain_nbgrader_autograde_stops_a_kernel_at_the_wall_clock(plain_course):
+    # ignora_sigint loops with SIGINT ignored: nbgrader's per-cell interrupt does nothing.
+    # Started by plain nbgrader, the sandboxed kernel manager kills the kernel itself at the
+    # notebook's wall clock (300 s in the course's limits; 20 s here to keep the suite short).
+    import psutil
+
+    course = plain_course["course"]
+    examples.build_class(course, ["ignora_sigint"])
+    done = nbgrader_cli.start(["autograde", paths.ASSIGNMENT, "--force", "--student=ignora_sigint",
+                               "--notebook=parte1_numpy", "--SandboxedKernelManager.wall_seconds=20"],
+                              course, timeout=600)
+    assert not done.timed_out
+    assert done.returncode != 0 and "ignora_sigint" in done.log
+    assert [p for p in psutil.process_iter(["cmdline"])
+            if any("ignora_sigint" in part for part in (p.info["cmdline"] or []))] == []
+    cells = gradebook.read_marks(course)["ignora_sigint"].cells
+    assert all(cells[c][0] in (None, 0) for c in cells if c.startswith("p1_e9"))
+    assert not (course / "autograded" / "ignora_sigint" / paths.ASSIGNMENT / "parte1_numpy.ipynb").exists()
+
+
+def test_without_a_working_sandbox_the_kernel_manager_refuses(monkeypatch):
+    monkeypatch.setattr(sandbox, "_SELF_TEST", None)
+    monkeypatch.setattr(sandbox, "self_test", lambda: ["network reachable"])
+    with pytest.raises(sandbox.SandboxError, match=r"\(network reachable\): no student code was run\. "
+                                                   r"Grade with `scripts/in-venv python -m coursetools autograde`"):
+        sandbox.require_self_test()
