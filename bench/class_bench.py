@@ -59,9 +59,17 @@ def main():
         print(f"{args.students} complete submissions (copies of {len(base)} example students), "
               f"{args.workers} workers", flush=True)
 
+        # The baseline is nbgrader as it comes: the course's config without its protected
+        # chain (coursetools/grading/chain.py), restored for the pool.
+        config = root / "nbgrader_config.py"
+        protected = config.read_text(encoding="utf-8")
+        config.write_text(protected.replace("    chain.configure(c, HERE)", "    pass")
+                          .replace('c.Execute.kernel_manager_class = "coursetools.sandbox.SandboxedKernelManager"',
+                                   ""), encoding="utf-8")
         start = time.perf_counter()
         nbgrader_cli.run(["autograde", paths.ASSIGNMENT, "--force"], root)
         serial = time.perf_counter() - start
+        config.write_text(protected, encoding="utf-8")
         serial_marks = gradebook.read_marks(root)
         print(f"nbgrader autograde (serial): {serial:7.1f} s  {serial / args.students:5.1f} s/submission",
               flush=True)
