@@ -200,3 +200,19 @@ class InertHTML(Preprocessor):
 
     def preprocess(self, nb, resources):
         return inert_notebook(nb), resources
+
+
+# Pages the course writes as files (feedback, class report) need no script at all:
+# a Content-Security-Policy in the page itself forbids every script, frame, form
+# target and request but images (data: URLs; the report's own PNG files) and inline styles.
+STATIC_PAGE_POLICY = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+                      "font-src data:; form-action 'none'; base-uri 'none'")
+
+
+def with_policy(page: str, policy: str = STATIC_PAGE_POLICY) -> str:
+    """``page`` (an HTML document) with ``policy`` as its first ``<head>`` element."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">'
+    new, count = re.subn(r"(<head[^>]*>)", lambda m: m.group(1) + meta, page, count=1, flags=re.I)
+    if not count:
+        raise ValueError("page without <head>: cannot add its Content-Security-Policy")
+    return new
