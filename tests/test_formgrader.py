@@ -278,7 +278,8 @@ def test_instructor_grades_a_written_answer_and_it_reaches_gradebook_feedback_an
 
 
 def test_without_inert_html_the_same_page_runs_the_payloads(graded):
-    """Control: the payloads are live; only InertHTML stands between them and the instructor."""
+    """Control: the payloads are live; InertHTML stops them in formgrader, and in feedback
+    the page's policy stops them even without InertHTML."""
     config = graded / "nbgrader_config.py"
     text = config.read_text(encoding="utf-8")
     assert INERT_LINE in text
@@ -295,6 +296,19 @@ def test_without_inert_html_the_same_page_runs_the_payloads(graded):
         assert any(name.startswith("xss_") for name in _files(graded))
         after = _grades(graded)
         assert any(after[g][1] is not None and before[g][1] is None for g in after), after
+        # Feedback rendered without InertHTML holds the payloads, and its page policy alone
+        # keeps them from running.
+        feedback = steps.feedback(graded) / STUDENT / paths.ASSIGNMENT / f"{NOTEBOOK}.html"
+        assert "<script>(function(k)" in feedback.read_text(encoding="utf-8")
+        with browser() as context:
+            page = context.new_page()
+            blocked = []
+            page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+            page.goto(feedback.as_uri())
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(1000)
+            assert page.evaluate(_RAN) == f"{NOTEBOOK}|"
+            assert blocked
     finally:
         config.write_text(text, encoding="utf-8")
 
