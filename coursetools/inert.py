@@ -28,7 +28,8 @@ What it does to a notebook (shapes: an nbformat v4 notebook in, the same out):
   ``\\class``, ``\\style``, ...) lose their backslash, in text and outputs;
 * raw cells are not rendered, cell attachments and the notebook's widget
   state are dropped, execution counts are integers, grade ids hold only
-  ``[A-Za-z0-9_.-]``.
+  ``[A-Za-z0-9_.-]``, and a grade comment (rendered as markdown by the feedback
+  template) is cleaned like a markdown cell.
 """
 
 from __future__ import annotations
@@ -166,6 +167,16 @@ def _int_or_none(value):
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _output_metadata(output) -> dict:
+    """{mime: {"width"/"height": number}} of an output whose ``data`` is already inert."""
+    metadata = output.get("metadata")
+    if not isinstance(metadata, dict):
+        return {}
+    return {mime: {k: v for k, v in m.items()
+                   if k in ("width", "height") and isinstance(v, (int, float))}
+            for mime, m in metadata.items() if mime in output.data and isinstance(m, dict)}
+
+
 def inert_notebook(nb):
     """The notebook (changed in place and returned) with every part shown as HTML made inert."""
     nb.metadata.pop("widgets", None)
@@ -173,8 +184,11 @@ def inert_notebook(nb):
         cell.pop("attachments", None)
         meta = cell.get("metadata", {})
         nbgrader = meta.get("nbgrader")
-        if isinstance(nbgrader, dict) and "grade_id" in nbgrader:
-            nbgrader["grade_id"] = _GRADE_ID_UNSAFE.sub("_", str(nbgrader["grade_id"]))
+        if isinstance(nbgrader, dict):
+            if "grade_id" in nbgrader:
+                nbgrader["grade_id"] = _GRADE_ID_UNSAFE.sub("_", str(nbgrader["grade_id"]))
+            if isinstance(nbgrader.get("comment"), str):  # feedback renders it as markdown
+                nbgrader["comment"] = inert_markdown(nbgrader["comment"])
         if cell.cell_type == "markdown":
             cell.source = inert_markdown(cell.source)
         elif cell.cell_type == "raw":
@@ -187,11 +201,7 @@ def inert_notebook(nb):
                     output.execution_count = _int_or_none(output.execution_count)
                 if "data" in output:
                     output.data = _inert_data(output.data)
-                    output.metadata = {
-                        mime: {k: v for k, v in m.items() if k in ("width", "height")
-                               and isinstance(v, (int, float))}
-                        for mime, m in output.get("metadata", {}).items()
-                        if mime in output.data and isinstance(m, dict)}
+                    output.metadata = _output_metadata(output)
     return nb
 
 

@@ -88,3 +88,15 @@ def test_static_pages_get_a_policy_that_forbids_scripts():
     page = inert.with_policy("<html><head><title>t</title></head><body></body></html>")
     assert page.startswith('<html><head><meta http-equiv="Content-Security-Policy" '
                            'content="default-src &#x27;none&#x27;;')
+
+
+def test_output_metadata_and_grade_comments_are_inert():
+    out = nbformat.v4.new_output("display_data", data={"text/html": "<b>x</b>"},
+                                 metadata={"text/html": {"isolated": True, "width": 3},
+                                           "filenames": {"image/png": "x\" onerror=\"y()"}})
+    code = nbformat.v4.new_code_cell("1", outputs=[out])
+    answer = nbformat.v4.new_markdown_cell("x", metadata={"nbgrader": {
+        "grade_id": "q", "comment": "<img src=x onerror=y()>Bien"}})
+    nb = inert.inert_notebook(nbformat.v4.new_notebook(cells=[code, answer]))
+    assert nb.cells[0].outputs[0].metadata == {"text/html": {"width": 3}}
+    assert nb.cells[1].metadata.nbgrader.comment == "<div><p><img>Bien</p>&#10;</div>"
