@@ -107,13 +107,19 @@ def clean_html(fragment: str) -> str:
         strip_comments=True,
         link_rel="noopener noreferrer nofollow",
     )
-    return neutralise_mathjax(cleaned)
+    # An image whose address was removed would show as a broken icon: drop it (nh3's
+    # output quotes every attribute and escapes ">" inside them, so this match is exact).
+    return neutralise_mathjax(_IMG_WITHOUT_SRC.sub("", cleaned))
+
+
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
 def _markdown(source: str) -> str:
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    """nbconvert's markdown rendering (math kept for MathJax), without heading anchor links."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-    return markdown2html_mistune(source)
+    return MarkdownWithMath(renderer=IPythonRenderer(escape=False, exclude_anchor_links=True)).render(source)
 
 
 def _verbatim_block(inner: str) -> str:
