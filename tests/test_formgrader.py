@@ -39,7 +39,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import make_course
-from coursetools import classgrade, course as steps, examples, gradebook, inert, nbgrader_cli, paths
+from coursetools import classgrade, course as steps, examples, gradebook, nbgrader_cli, paths
+from test_grading import full_points
 
 STUDENT = "ataque_xss"
 NOTEBOOK = "parte1_numpy"
@@ -251,8 +252,8 @@ def test_instructor_grades_a_written_answer_and_it_reaches_gradebook_feedback_an
     assert float(row["p1_e8"]) == e8_auto + float(SCORE)
     assert row["pendiente_manual"].split() == sorted(
         g for g in marks.cells if "_answer_" in g and g != ANSWER)
-    # Every automatic cell of the attacker earned full points (the payloads cost nothing there).
-    assert all(s == m for g, (s, m) in marks.cells.items() if "_answer_" not in g)
+    # Every automatic cell earned its full points (the payloads cost nothing there), exactly.
+    assert {g: s for g, (s, _) in marks.cells.items() if g in full_points()} == full_points()
 
     report = steps.report_step(graded)
     with browser() as context:
