@@ -69,3 +69,12 @@ c.LatePolicy.max_days = 5
 c.FileNameCollectorPlugin.named_regexp = (
     r".*/[^/_]+_(?P<student_id>\w+)_attempt_(?P<timestamp>\d{4}(?:-\d\d){5})_(?P<file_id>\w+\.ipynb)$"
 )
+
+# --- Student content shown as HTML is inert (coursetools/inert.py, docs/security.md) ---
+# Every page nbgrader renders from a graded notebook (formgrader's manual grading,
+# generate_feedback) goes through this preprocessor: markdown and outputs cleaned,
+# no script, event attribute, javascript: URL, iframe or SVG document. autograded/
+# keeps the notebook as graded. The server must import coursetools: start it from the
+# course folder with `python -m jupyter_server` (README, "Manual grading").
+c.HTMLExporter.preprocessors = ["coursetools.inert.InertHTML"]
+# --- end of the inert-HTML block ---

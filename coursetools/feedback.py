@@ -10,6 +10,9 @@ copy of ``autograded/`` instead:
 * error outputs keep the exception name and message, not the traceback;
 * any output line that quotes a hidden-only source line is replaced by a note
   (student code can print the source of later cells);
+* student content is made inert by ``coursetools.inert.InertHTML`` (nbgrader's
+  HTML exporter runs it, see ``nbgrader_config.py``), and each page carries a
+  Content-Security-Policy that allows no script (``inert.with_policy``);
 * math in markdown becomes MathML (``latex2mathml``) and the MathJax script is
   dropped from the HTML, so a page renders complete without internet (nbgrader's
   template already inlines its styles).
@@ -26,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import gradebook, nbgrader_cli, notebooks, paths
+from . import gradebook, inert, nbgrader_cli, notebooks, paths
 
 SCRUBBED = ".feedback_source"  # folder under the course, git-ignored
 _HIDDEN_NOTE = "[línea omitida: cita una prueba oculta]"
@@ -159,7 +162,7 @@ def generate(course: Path) -> Path:
         text = drop_external_scripts(page.read_text(encoding="utf-8"))
         if student in marks and prefix:
             text = add_summary(text, marks[student], prefix)
-        page.write_text(text, encoding="utf-8")
+        page.write_text(inert.with_policy(text), encoding="utf-8")
     return course / "feedback"
 
 

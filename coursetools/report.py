@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from . import classgrade, export, gradebook, paths
+from . import classgrade, export, gradebook, inert, paths
 
 
 def _rates(course: Path):
@@ -125,5 +125,5 @@ td,th{{border:1px solid #ccc;padding:2px 6px}} th{{background:#eee}} .bad{{color
 </body></html>
 """
     index = target / "index.html"
-    index.write_text(page, encoding="utf-8")
+    index.write_text(inert.with_policy(page), encoding="utf-8")
     return index
