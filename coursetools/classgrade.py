@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import gradebook, nbgrader_cli, paths
+from .safetext import for_terminal
 
 GRADING = "grading"  # folder under the course (git-ignored): status, logs, work files
 
@@ -405,7 +406,7 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
                                     0.0 if outcome.status == MISSING else None)
                 status[student][outcome.notebook] = outcome
             _write_status(course, status)
-            bar.set_postfix_str(f"{student}: " + ", ".join(
+            bar.set_postfix_str(for_terminal(student) + ": " + ", ".join(
                 STATUS_TEXT[o.status] for o in status[student].values()), refresh=False)
             bar.update()
     bar.close()
