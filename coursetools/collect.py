@@ -56,7 +56,7 @@ def inventory(course: Path) -> dict[str, list[str]]:
             problem = classgrade.notebook_problem(folder / f"{name}.ipynb")
             lines.append(for_terminal(f"{name}: {classgrade.STATUS_TEXT[problem[0]]}: {problem[1]}")
                          if problem else f"{name}: ok")
-        lines += lms_download.notes_of(folder)
+        lines += lms_download.notes_of(course, student)
         try:
             when = late.submitted_at(course, student)
         except (ValueError, OverflowError, OSError):

@@ -19,8 +19,8 @@ and the time in the late policy's time zone. What a student uploads is hostile:
   declared size, compression ratio and total; extraction is streamed with a hard
   byte cap per file and per student;
 * a bad upload costs only that upload: it is not collected, the student's other
-  files are, and one Spanish line says why (``collect_notes.txt`` in the student's
-  folder, shown by ``collect.inventory``). Every other student is collected.
+  files are, and one Spanish line says why (``collect.inventory`` shows it; kept in
+  ``downloaded/lab2/collect_notes.json``). Every other student is collected.
 
 Per notebook the newest copy (by LMS time) wins, a file uploaded as such over one
 from a zip of the same attempt; ``timestamp.txt`` holds the newest LMS time of
@@ -29,6 +29,7 @@ the student's entries (UTC).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -44,7 +45,7 @@ from zoneinfo import ZoneInfo
 from . import gradebook, late, paths
 from .safetext import for_terminal
 
-NOTES = "collect_notes.txt"                    # the collect's lines about one student
+NOTES = Path("downloaded") / paths.ASSIGNMENT / "collect_notes.json"  # under the course: the lines
 NOTEBOOK_FILES = tuple(f"{name}.ipynb" for name in paths.NOTEBOOKS)
 STAMP_FORMAT = "%Y-%m-%d-%H-%M-%S"             # the LMS's local time in an entry's name
 _CHUNK = 64 * 2**10                            # bytes per read while extracting
@@ -345,8 +346,6 @@ def _collect_student(download: zipfile.ZipFile, student: str, entries: list[Entr
     if stamps:
         (folder / "timestamp.txt").write_text(
             max(stamps).astimezone(timezone.utc).isoformat(" ") + "\n", encoding="utf-8")
-    if notes:
-        (folder / NOTES).write_text("\n".join(notes) + "\n", encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(folder, target)
@@ -368,6 +367,9 @@ def collect_download(course: Path, download: Path, limits: Limits = LIMITS) -> C
         archive = open_bounded(download, limits.entries)
     except Rejected as why:
         raise DownloadError(f"{download.name}: the LMS download {why}") from None
+    except Exception as error:  # noqa: BLE001 - any unreadable download is one clear line
+        raise DownloadError(f"{download.name}: the LMS download cannot be read "
+                            f"({type(error).__name__}: {error})") from None
     notes: list[str] = []
     by_student: dict[str, list[Entry]] = {}
     with archive:
@@ -386,14 +388,35 @@ def collect_download(course: Path, download: Path, limits: Limits = LIMITS) -> C
                 archive, student, entries, work / student,
                 course / "submitted" / student / paths.ASSIGNMENT, rule, limits)
         shutil.rmtree(work, ignore_errors=True)
+    _keep_notes(course, students)
     return Collected(students, notes)
 
 
-def notes_of(folder: Path) -> list[str]:
-    """The collect's lines about the submission in ``folder`` (terminal-safe; [] when none)."""
-    file = folder / NOTES
+def _stamp(course: Path, student: str) -> str:
+    file = course / "submitted" / student / paths.ASSIGNMENT / "timestamp.txt"
+    return file.read_text(encoding="utf-8", errors="replace")[:100] if file.is_file() else ""
+
+
+def _keep_notes(course: Path, students: dict[str, list[str]]) -> None:
+    """Record each collected student's lines with the ``timestamp.txt`` they belong to."""
+    file = course / NOTES
+    kept = json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+    kept.update({s: {"lines": lines, "timestamp": _stamp(course, s)} for s, lines in students.items()})
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(json.dumps(kept, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def notes_of(course: Path, student: str) -> list[str]:
+    """The last collect's lines about ``student`` (terminal-safe; [] when none).
+
+    They live under ``downloaded/``, not in the student's folder (which a student
+    can fill through ``nbgrader collect``), and are shown only while the folder
+    still holds the submission they were written for (same ``timestamp.txt``).
+    """
+    file = course / NOTES
     if not file.is_file():
         return []
-    with open(file, encoding="utf-8", errors="replace") as fh:
-        text = fh.read(64 * 2**10)
-    return [for_terminal(line) for line in text.splitlines() if line.strip()][:50]
+    kept = json.loads(file.read_text(encoding="utf-8")).get(student)
+    if not kept or kept["timestamp"] != _stamp(course, student):
+        return []
+    return [for_terminal(line) for line in kept["lines"]]

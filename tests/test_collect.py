@@ -115,7 +115,7 @@ def test_an_upload_cannot_name_another_student(lms, notebooks):
     # ana's notebooks are hers; the folder path inside carpeta.zip made it eva's Part 2
     assert_honest_collected(lms, notebooks)
     eva = files_of(lms, "eva")
-    assert sorted(eva) == [lms_download.NOTES, P2, "timestamp.txt"]
+    assert sorted(eva) == [P2, "timestamp.txt"]
     assert eva[P2] == notebooks["sin_tocar"][P2] and eva["timestamp.txt"] == b"2026-12-05 00:00:00+00:00\n"
     assert sorted(p.name for p in (lms / "submitted").iterdir()) == ["ana", "bruno", "eva"]
 
@@ -176,7 +176,7 @@ def test_a_member_name_that_leaves_its_folder_rejects_the_upload_before_extracti
         "parte2_pytorch: NO ENTREGADO: falta parte2_pytorch.ipynb",
         f"«entrega.zip»: RECHAZADO: el nombre «{shown}» {why}", "entregado: 2026-12-05 00:00+00:00"]
     # nothing of it was written anywhere
-    assert sorted(p.name for p in folder(lms, "ruta").iterdir()) == [lms_download.NOTES, "timestamp.txt"]
+    assert sorted(p.name for p in folder(lms, "ruta").iterdir()) == ["timestamp.txt"]
     written = [p for p in lms.rglob(P1) if "submitted" not in p.parts and "source" not in p.parts]
     assert written == [] and not Path("/tmp/parte1_numpy.ipynb").exists()
     assert_honest_collected(lms, notebooks)
@@ -207,7 +207,17 @@ def test_other_files_are_not_collected_and_are_named(lms, notebooks):
         "«todo.zip»: 2 archivo(s) ignorado(s) (solo cuentan parte1_numpy.ipynb y parte2_pytorch.ipynb)",
         "entregado: 2026-12-05 00:00+00:00"]
     assert sorted(p.name for p in folder(lms, "varios").iterdir()) == [
-        lms_download.NOTES, P1, "timestamp.txt"]
+        P1, "timestamp.txt"]
+
+
+def test_the_collect_lines_stay_with_the_submission_they_describe(lms, notebooks):
+    """Kept outside the student's folder; a folder placed by hand later shows none of them."""
+    collect_download(lms, {**honest(notebooks), entry("rar", ON_TIME, "entrega.zip"): b"no zip"})
+    assert steps.collect_step(lms)["rar"][2] == "«entrega.zip»: RECHAZADO: no es un archivo zip válido"
+    (folder(lms, "rar") / "timestamp.txt").write_text("2026-12-05 10:00:00+00:00\n")
+    assert steps.collect_step(lms)["rar"] == [
+        "parte1_numpy: NO ENTREGADO: falta parte1_numpy.ipynb",
+        "parte2_pytorch: NO ENTREGADO: falta parte2_pytorch.ipynb", "entregado: 2026-12-05 10:00+00:00"]
 
 
 def test_the_per_student_byte_cap_holds_while_extracting(lms, notebooks):
@@ -225,7 +235,7 @@ def test_the_per_student_byte_cap_holds_while_extracting(lms, notebooks):
         f"«copia.zip»: RECHAZADO: «b/{P2}»: la entrega pasa de "
         f"{lms_download.size_text(limits.student_bytes)} en total"]
     assert sorted(p.name for p in folder(lms, "cap").iterdir()) == [
-        lms_download.NOTES, P1, "timestamp.txt"]
+        P1, "timestamp.txt"]
 
 
 def test_an_unreadable_download_is_refused_whole(lms):
