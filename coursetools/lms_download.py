@@ -245,7 +245,10 @@ def parse_entry(info: zipfile.ZipInfo, rule: re.Pattern, zone: ZoneInfo) -> Entr
             when = datetime.strptime(hit.group("timestamp"), STAMP_FORMAT).replace(tzinfo=zone)
         except ValueError:
             return f"ignorado {_quoted(info.filename)}: hora del LMS no válida"
-    return Entry(info, student, when, _parts(hit.group("file_id"))[-1])
+    upload = _parts(hit.group("file_id"))
+    if not upload:
+        return f"ignorado {_quoted(info.filename)}: sin nombre de archivo"
+    return Entry(info, student, when, upload[-1])
 
 
 def _is_lms_name(name: str, rule: re.Pattern) -> bool:
@@ -376,7 +379,10 @@ def collect_download(course: Path, download: Path, limits: Limits = LIMITS) -> C
         for info in archive.infolist():
             if info.is_dir():
                 continue
-            entry = parse_entry(info, rule, zone)
+            try:
+                entry = parse_entry(info, rule, zone)
+            except Exception as error:  # noqa: BLE001 - one entry never stops the collect
+                entry = f"ignorado {_quoted(info.filename)}: {type(error).__name__}"
             if isinstance(entry, str):
                 notes.append(entry)
             else:
@@ -389,6 +395,8 @@ def collect_download(course: Path, download: Path, limits: Limits = LIMITS) -> C
                 course / "submitted" / student / paths.ASSIGNMENT, rule, limits)
         shutil.rmtree(work, ignore_errors=True)
     _keep_notes(course, students)
+    if len(notes) > 20:  # an LMS's receipts, one per student: the first ones say enough
+        notes = notes[:20] + [f"... y {len(notes) - 20} entradas ignoradas más"]
     return Collected(students, notes)
 
 
