@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -297,8 +296,6 @@ def collect_in_child(course: Path, entries: dict[str, bytes], store_zips=True) -
         _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     assert child.returncode == 0
-    import json
-
     return json.loads(out.read_text()), usage.ru_maxrss * 1024
 
 
