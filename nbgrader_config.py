@@ -65,10 +65,15 @@ c.LatePolicy.max_days = 5
 
 # LMS zips (python -m coursetools collect --zip FILE): Blackboard-style file names,
 #   <assignment>_<student_id>_attempt_<YYYY-MM-DD-HH-MM-SS>_<notebook>.ipynb
-# (<assignment> without "_"; the time is local time in LatePolicy.timezone).
+# (<assignment> without "_"; the time is local time in LatePolicy.timezone). The rule is
+# applied to the download's top-level entries only (coursetools/lms_download.py: bounded;
+# an uploaded .zip is opened one level deep and its files count for the uploader only).
 c.FileNameCollectorPlugin.named_regexp = (
-    r".*/[^/_]+_(?P<student_id>\w+)_attempt_(?P<timestamp>\d{4}(?:-\d\d){5})_(?P<file_id>\w+\.ipynb)$"
+    r".*/[^/_]+_(?P<student_id>\w+)_attempt_(?P<timestamp>\d{4}(?:-\d\d){5})_(?P<file_id>[^/]+)$"
 )
+# Plain `nbgrader zip_collect` would open nested archives unbounded and apply the rule to
+# every file inside a student's upload: it stops and names the course command instead.
+c.ZipCollectApp.extractor_plugin = "coursetools.collect.RefuseZipCollect"
 
 # --- Student content shown as HTML is inert (coursetools/inert.py, docs/security.md) ---
 # Every page nbgrader renders from a graded notebook (formgrader's manual grading,

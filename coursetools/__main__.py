@@ -10,8 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import classgrade, course, examples, fingerprints, gradebook, notebooks, paths
+from . import classgrade, course, examples, fingerprints, gradebook, lms_download, notebooks, paths
 from .grading.limits import LIMITS
+from .safetext import for_terminal
 
 
 def main(argv=None) -> int:
@@ -23,7 +24,8 @@ def main(argv=None) -> int:
     sub.add_parser("release", help="regenerate release/lab2 (nbgrader generate_assignment) "
                                    "and store the due date in the gradebook")
     p = sub.add_parser("collect", help="list submitted/<student>/lab2 (after collecting an LMS zip)")
-    p.add_argument("--zip", type=Path, help="LMS download to collect first (nbgrader zip_collect)")
+    p.add_argument("--zip", type=Path, help="LMS download to collect first (bounded: "
+                                            "coursetools/lms_download.py)")
     sub.add_parser("examples", help="build the example class into submitted/")
     for name, text in (("autograde", "autograde submitted/ in parallel (all students or --student)"),
                        ("demo", "every step on the bundled example class")):
@@ -52,8 +54,13 @@ def main(argv=None) -> int:
         gradebook.forget_students(root, examples.roster())  # demo data only
         print("released", course.release_step(root).relative_to(root))
     elif args.command == "collect":
-        for student, lines in course.collect_step(root, args.zip).items():
-            print(f"{student}: " + "; ".join(lines))
+        try:
+            inventory = course.collect_step(root, args.zip)
+        except lms_download.DownloadError as error:
+            print(for_terminal(error), file=sys.stderr)
+            return 2
+        for student, lines in inventory.items():
+            print(for_terminal(f"{student}: " + "; ".join(lines)))
     elif args.command == "examples":
         print("built", ", ".join(examples.build_class(root)))
     elif args.command == "autograde":

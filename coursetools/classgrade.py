@@ -30,6 +30,7 @@ from . import gradebook, nbgrader_cli, paths, sandbox
 from .grading import chain, notebook_bounds
 from .grading.limits import LIMITS
 from .grading.preprocessors import verdict_file
+from .safetext import for_terminal
 
 GRADING = "grading"  # folder under the course (git-ignored): status, logs, work files
 
@@ -352,7 +353,7 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
                                       failure_line("no se pudo registrar", error), outcome.seconds)
                 status[student][outcome.notebook] = outcome
             _write_status(course, status)
-            bar.set_postfix_str(f"{student}: " + ", ".join(
+            bar.set_postfix_str(for_terminal(student) + ": " + ", ".join(
                 STATUS_TEXT[o.status] for o in status[student].values()), refresh=False)
             bar.update()
     bar.close()

@@ -23,10 +23,13 @@ def release_step(course: Path) -> Path:
 
 
 def collect_step(course: Path, archive: Path | None = None) -> dict[str, list[str]]:
-    """Collect an LMS zip (if given) into ``submitted/``; return the inventory of ``submitted/``."""
-    if archive is not None:
-        collect.collect_zip(course, archive)
-    return collect.inventory(course)
+    """Collect an LMS zip (if given) into ``submitted/``; return the inventory of ``submitted/``.
+
+    Entries of the download that name no student come first, under ``collect.DOWNLOAD_KEY``.
+    """
+    found = collect.collect_zip(course, archive).download if archive is not None else []
+    inventory = collect.inventory(course)
+    return {collect.DOWNLOAD_KEY: found, **inventory} if found else inventory
 
 
 def autograde(course: Path, students: list[str] | None = None, workers: int | None = None,
@@ -65,9 +68,10 @@ def demo(course: Path = paths.ROOT, workers: int | None = None, timeout: float =
     archive = examples.build_zip(course, course / DEMO_ZIP)
     inventory = collect_step(course, archive)
     for student, lines in inventory.items():
-        if student in examples.roster() and any(": ok" not in l for l in lines[:-1]):
-            print(f"   {student}: " + "; ".join(l for l in lines[:-1] if ": ok" not in l))
-    print(f"3/6 autograde: {len(inventory)} students", flush=True)
+        shown = lines if student == collect.DOWNLOAD_KEY else [l for l in lines[:-1] if ": ok" not in l]
+        if shown and (student in examples.roster() or student == collect.DOWNLOAD_KEY):
+            print(f"   {student}: " + "; ".join(shown))
+    print(f"3/6 autograde: {len(inventory) - (collect.DOWNLOAD_KEY in inventory)} students", flush=True)
     outcomes = autograde(course, examples.demo_students(), workers=workers, timeout=timeout,
                          sandboxed=sandboxed)
     print(classgrade.outcome_table(outcomes))

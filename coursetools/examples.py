@@ -14,7 +14,9 @@ handed in / cut short, so not valid JSON), ``stubs`` (grade-id prefixes left
 as in the release), ``demo: false`` (test-only students). Adversarial ones
 (``group: "ataques"``) may also rewrite test cells (``tests``: cells files),
 delete them (``delete``), hand in other files (``extra_files``) and valid JSON
-nested 50,000 levels deep (``deep``: notebook names).
+nested 50,000 levels deep (``deep``: notebook names); ``nbformat``
+({notebook: value}) replaces a notebook's top-level ``nbformat`` field
+(``group: "ataques_texto"``: text the instructor reads).
 """
 
 from __future__ import annotations
@@ -125,6 +127,10 @@ def submission_files(course: Path, student: str, spec: dict,
             continue
         nb = build_notebook(name, spec, release_dir, source_dir, examples)
         text = nbformat.writes(nb).encode("utf-8")
+        if name in spec.get("nbformat", {}):  # adversarial: any JSON value in the version field
+            raw = json.loads(text)
+            raw["nbformat"] = spec["nbformat"][name]
+            text = (json.dumps(raw, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
         if name in spec.get("corrupt", []):
             text = text[: len(text) // 3]  # a download cut short: not valid JSON
         if name in spec.get("deep", []):  # valid JSON, metadata nested 50,000 levels deep

@@ -14,7 +14,7 @@ import csv
 import re
 from pathlib import Path
 
-from . import classgrade, gradebook, late, paths
+from . import classgrade, gradebook, late, paths, safetext
 from .grading import notebook_bounds
 
 IDENTITY_CELL = paths.IDENTITY_CELL
@@ -111,12 +111,16 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def write_csv(course: Path, target: Path | None = None) -> Path:
-    """Write ``exports/grades.csv`` (UTF-8 with BOM, so spreadsheet programs read the accents)."""
+    """Write ``exports/grades.csv`` (UTF-8 with BOM, so spreadsheet programs read the accents).
+
+    Every cell goes through ``safetext.for_spreadsheet``: a carné or signature typed
+    as ``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)`` and shows as text.
+    """
     target = target or course / "exports" / "grades.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     columns, table = rows(course)
     with open(target, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
-        writer.writerows(table)
+        writer.writerows({k: safetext.for_spreadsheet(v) for k, v in row.items()} for row in table)
     return target

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from .safetext import for_terminal
 
 
 def course_config(course: Path):
@@ -79,7 +80,12 @@ def _star(pending: bool) -> str:
 
 
 def text_table(header: list[str], rows: list[list[str]]) -> str:
-    """Columns padded to their widest cell, a dashed line under the header."""
+    """Columns padded to their widest cell, a dashed line under the header.
+
+    Cells are made terminal-safe (``safetext.for_terminal``): student ids, error
+    lines and notebook fields may hold escape sequences.
+    """
+    header, rows = [for_terminal(c) for c in header], [[for_terminal(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header] + rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -2,7 +2,7 @@
 
 Policy (``c.LatePolicy`` in ``nbgrader_config.py``): a submission whose
 timestamp (``submitted/<student>/lab2/timestamp.txt``, written by nbgrader's
-collect or zip_collect) is after the due date loses ``penalty_per_day`` of its
+collect or by ``coursetools.lms_download`` from the LMS's time) is after the due date loses ``penalty_per_day`` of its
 total for every started day (24 h) late; after ``max_days`` days it gets 0.
 Without a timestamp a submission counts as on time. The due date is a local
 time in ``timezone`` (IANA name); timestamps without a zone are read as UTC,
