@@ -34,6 +34,11 @@ c.CourseDirectory.db_url = os.environ.get(
 # so nbgrader never copies them into every student's autograded folder.
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "cats-and-dogs",
+    # Files a student hands in beside the notebooks are copied into autograded/ by plain
+    # `nbgrader autograde`, and formgrader serves that folder on the instructor's origin:
+    # active content is never copied (the class pool stages only the notebooks anyway).
+    "*.html", "*.htm", "*.xhtml", "*.shtml", "*.svg", "*.svgz", "*.xml", "*.xsl", "*.js", "*.mjs",
+    "*.pdf", "*.swf",
 ]
 
 # Students' cells: Spanish stubs.

@@ -84,6 +84,9 @@ def test_plain_nbgrader_autograde_leaves_the_course_untouched(plain_course):
     assert "encontrado: []" in text and text.count("no se pudo escribir") == 2
     # nbgrader copied the student's numpy.py beside the graded notebook; the kernel never saw it
     assert (course / "autograded" / "ataque_numpy_propio" / paths.ASSIGNMENT / "numpy.py").exists()
+    # an HTML page handed in is never copied where formgrader would serve it
+    assert (course / "submitted" / "ataque_lee_y_escribe" / paths.ASSIGNMENT / "informe.html").exists()
+    assert not (course / "autograded" / "ataque_lee_y_escribe" / paths.ASSIGNMENT / "informe.html").exists()
     # no hidden test was written to autograded/
     for graded in (course / "autograded").glob(f"*/{paths.ASSIGNMENT}/*.ipynb"):
         assert "BEGIN HIDDEN TESTS" not in graded.read_text(encoding="utf-8"), graded
