@@ -138,12 +138,13 @@ puntos_de_la_celda()
 figures.padding(x, x_pad)
 
 # %% tipo="prueba" id="p1_e1_hidden_pad0" puntos=1
-# Prueba oculta: pad = 0 no cambia nada.
+# Prueba oculta: pad = 0 no cambia nada (y pad = 2 sí rellena: devolver X no basta).
 ### BEGIN HIDDEN TESTS
 _rs = np.random.RandomState(101)
 _X = _rs.randn(2, 4, 6, 3)
 with marks(1, "e1_oculta_pad0", oculta=True):
     check_array(zero_pad(_X, 0), "fp1:2x4x6x3:n:09d9211beed.1c86f4f1a2c.147f65592e1.060eba87094.0c321818570", "zero_pad(X, 0)")
+    check_array(zero_pad(_X, 2), "fp1:2x8x10x3:n:06538eb9590.166eaedbe8e.0a23a1fe371.0cc52407b8c.17264709eea", "zero_pad(X, 2)")
 puntos_de_la_celda()
 ### END HIDDEN TESTS
 
@@ -158,14 +159,15 @@ puntos_de_la_celda()
 ### END HIDDEN TESTS
 
 # %% tipo="prueba" id="p1_e1_hidden_no_mutation" puntos=1
-# Prueba oculta: zero_pad no modifica el array que recibe.
+# Prueba oculta: zero_pad no modifica el array que recibe (y su resultado es el correcto).
 ### BEGIN HIDDEN TESTS
 _rs = np.random.RandomState(103)
 _X = _rs.randn(3, 2, 5, 1)
 _X_copia = _X.copy()
 with marks(1, "e1_oculta_no_modifica", oculta=True):
-    zero_pad(_X, 1)
+    _X_pad = zero_pad(_X, 1)
     assert np.array_equal(_X, _X_copia), "zero_pad modificó el array de entrada"
+    check_array(_X_pad, "fp1:3x4x7x1:n:043f817b5e9.1ac47c585d8.1ae33b04f74.09005454332.15a69221a41", "zero_pad(X, 1)")
 puntos_de_la_celda()
 ### END HIDDEN TESTS
 
@@ -301,6 +303,7 @@ with marks(5, "e3_Z", pista="Revise los índices de la ventana y el tamaño de s
     print("cache_conv[0][1][2][3] =\n", cache_conv[0][1][2][3])
     check_array(Z, "fp1:10x7x7x8:n:05fc655495e.111e8185cc2.1c0632668e5.1deb031ab63.0a72831d150", "Z")
 with marks(5, "e3_cache", pista="cache debe ser (A_prev, W, b, hparameters), con A_prev sin rellenar."):
+    check_array(Z, "fp1:10x7x7x8:n:05fc655495e.111e8185cc2.1c0632668e5.1deb031ab63.0a72831d150", "Z")
     check_array(cache_conv[0], "fp1:10x7x7x5:n:0e37f9308de.14f14a7bf10.031c270dcd4.0a5eeb6e481.075e222dd07", "cache_conv[0]")
 with marks(5, "e3_media", pista="La media de Z depende de todos sus valores."):
     check_scalar(np.mean(Z), "fp1::n:13ea1592905.04c9dd46e48.18a62de619e.154a66b9e4c.0744879420f", "np.mean(Z)")
@@ -327,20 +330,23 @@ puntos_de_la_celda()
 ### END HIDDEN TESTS
 
 # %% tipo="prueba" id="p1_e3_hidden_no_mutation" puntos=2
-# Prueba oculta: conv_forward no modifica sus entradas y devuelve el cache pedido.
+# Prueba oculta: conv_forward no modifica sus entradas y devuelve el cache pedido
+# (cada punto, junto con el resultado correcto).
 ### BEGIN HIDDEN TESTS
 _rs = np.random.RandomState(303)
 _A, _W, _b = _rs.randn(2, 4, 4, 2), _rs.randn(3, 3, 2, 2), _rs.randn(1, 1, 1, 2)
 _copias = (_A.copy(), _W.copy(), _b.copy())
 _hp = {"stride": 1, "pad": 1}
 with marks(1, "e3_oculta_no_modifica", oculta=True):
-    conv_forward(_A, _W, _b, _hp)
+    _Z = conv_forward(_A, _W, _b, _hp)[0]
     for _orig, _copia in zip((_A, _W, _b), _copias):
         assert np.array_equal(_orig, _copia), "conv_forward modificó una de sus entradas"
     assert _hp == {"stride": 1, "pad": 1}, "conv_forward modificó hparameters"
+    check_array(_Z, "fp1:2x4x4x2:n:08243aa6d0f.14c0194f6c9.1a0b72cbf61.195e50f1390.17e857f0e15", "Z")
 with marks(1, "e3_oculta_cache", oculta=True):
-    _cache = conv_forward(_A, _W, _b, _hp)[1]
+    _Z, _cache = conv_forward(_A, _W, _b, _hp)
     assert len(_cache) == 4 and _cache[0] is _A and _cache[1] is _W and _cache[2] is _b
+    check_array(_Z, "fp1:2x4x4x2:n:08243aa6d0f.14c0194f6c9.1a0b72cbf61.195e50f1390.17e857f0e15", "Z")
 puntos_de_la_celda()
 ### END HIDDEN TESTS
 
@@ -558,35 +564,38 @@ puntos_de_la_celda()
 
 # %% tipo="prueba" id="p1_e5_hidden_gradcheck" puntos=4
 # Prueba oculta: gradientes comparados con gradientes numéricos (diferencias centradas)
-# del costo L = sum(conv_forward(A, W, b) * R), en 20 coordenadas al azar de cada parámetro.
+# del costo L = sum(conv_forward(A, W, b) * R), en 20 coordenadas al azar de cada parámetro;
+# el gradiente numérico debe ser además el verdadero (un forward que devuelve ceros da
+# gradientes numéricos nulos, que unos gradientes nulos "igualan").
 ### BEGIN HIDDEN TESTS
 _rs = np.random.RandomState(503)
 _A, _W, _b = _rs.randn(2, 4, 5, 3), _rs.randn(3, 3, 3, 2), _rs.randn(1, 1, 1, 2)
 _hp = {"stride": 1, "pad": 1}
 _R = _rs.randn(2, 4, 5, 2)
 
-def _gradcheck_conv(which, analytic_index):
+def _gradcheck_conv(which, analytic_index, fingerprint):
     params = [_A.copy(), _W.copy(), _b.copy()]
-    grads = conv_backward(_R, (params[0], params[1], params[2], _hp))
+    grads = conv_backward(_R.copy(), (params[0].copy(), params[1].copy(), params[2].copy(), dict(_hp)))
     target = params[which]
 
     def loss(value):
         args = list(params)
         args[which] = value
-        return np.sum(conv_forward(args[0], args[1], args[2], _hp)[0] * _R)
+        return np.sum(conv_forward(args[0].copy(), args[1].copy(), args[2].copy(), dict(_hp))[0] * _R)
 
     idx = sample_indices(target.shape, 20, seed=which)
     numeric = numeric_gradient(loss, target, idx)
     analytic = [grads[analytic_index][i] for i in idx]
     error = relative_error(numeric, analytic)
     assert error < 1e-6, f"error relativo {error:.1e} frente al gradiente numérico"
+    check_array(numeric, fingerprint, "el gradiente numérico")
 
 with marks(2, "e5_oculta_gradcheck_dA", oculta=True):
-    _gradcheck_conv(0, 0)
+    _gradcheck_conv(0, 0, "fp1:20:n:13d40d947bb.184e5cc6aee.0457458aad4.095b5cef1f8.1a37e242b95")
 with marks(1, "e5_oculta_gradcheck_dW", oculta=True):
-    _gradcheck_conv(1, 1)
+    _gradcheck_conv(1, 1, "fp1:20:n:024283235b6.1dc26036b9c.0e9a1981322.1aa95f97a17.1ac1b83a6ce")
 with marks(1, "e5_oculta_gradcheck_db", oculta=True):
-    _gradcheck_conv(2, 2)
+    _gradcheck_conv(2, 2, "fp1:2:n:13e79dd5157.10060b1aa2e.16a6a8c3697.08d0ec45e97.06031301555")
 puntos_de_la_celda()
 ### END HIDDEN TESTS
 
@@ -762,26 +771,28 @@ puntos_de_la_celda()
 
 # %% tipo="prueba" id="p1_e7_hidden_gradcheck" puntos=4
 # Prueba oculta: gradiente numérico de L = sum(pool_forward(A) * R) con ventanas
-# solapadas (f 3, stride 1) y entradas sin empates, en ambos modos.
+# solapadas (f 3, stride 1) y entradas sin empates, en ambos modos; el gradiente numérico
+# debe ser además el verdadero.
 ### BEGIN HIDDEN TESTS
 _rs = np.random.RandomState(702)
 _A = _rs.permutation(2 * 5 * 4 * 2).reshape(2, 5, 4, 2) / 8.0 - 5.0
 _hp = {"f": 3, "stride": 1}
 _R = _rs.randn(2, 3, 2, 2)
 
-def _gradcheck_pool(mode):
-    analytic = pool_backward(_R, (_A.copy(), _hp), mode=mode)
+def _gradcheck_pool(mode, fingerprint):
+    analytic = pool_backward(_R.copy(), (_A.copy(), dict(_hp)), mode=mode)
     idx = sample_indices(_A.shape, 30, seed=7)
     numeric = numeric_gradient(
-        lambda value: np.sum(pool_forward(value, _hp, mode=mode)[0] * _R), _A.copy(), idx
+        lambda value: np.sum(pool_forward(value.copy(), dict(_hp), mode=mode)[0] * _R), _A.copy(), idx
     )
     error = relative_error(numeric, [analytic[i] for i in idx])
     assert error < 1e-6, f"error relativo {error:.1e} frente al gradiente numérico"
+    check_array(numeric, fingerprint, "el gradiente numérico")
 
 with marks(2, "e7_oculta_gradcheck_max", oculta=True):
-    _gradcheck_pool("max")
+    _gradcheck_pool("max", "fp1:30:n:02b66cd64ed.1b27ed9ebc0.1d68e9d5b9b.1a6f17234bf.1fe442f98cf")
 with marks(2, "e7_oculta_gradcheck_average", oculta=True):
-    _gradcheck_pool("average")
+    _gradcheck_pool("average", "fp1:30:n:1fb46c76e1d.13f7ca63aec.0ee44180494.14c0c8ee6e8.129581655bd")
 puntos_de_la_celda()
 ### END HIDDEN TESTS
 
@@ -994,39 +1005,46 @@ def backward_propagation(A_last, Y, caches):
 
 # %% tipo="prueba" id="p1_e8_visible_gradients" puntos=5
 # Compara sus gradientes con gradientes numéricos (diferencias centradas, h = 1e-6)
-# del costo, en hasta 20 coordenadas de cada parámetro. (Las entradas se eligieron
-# lejos de los quiebres de ReLU y del max-pooling, donde la derivada no existe.)
+# del costo, en hasta 20 coordenadas de cada parámetro, y que el gradiente numérico sea
+# el de la red correcta (con una red que devuelve siempre lo mismo, ambos serían cero).
+# (Las entradas se eligieron lejos de los quiebres de ReLU y del max-pooling, donde la
+# derivada no existe.)
 np.random.seed(seed_)
 X_prueba = np.random.rand(3, 5, 7, 3)
 Y_prueba = one_hot_encode(np.array([0, 1, 1]), 2)
 parametros_prueba = initialize_parameters(5, 7, 3, n_filters=4)
 
 
-def _error_gradiente(nombre):
-    A, caches = simple_cnn_model(X_prueba, parametros_prueba)
-    analitico = backward_propagation(A, Y_prueba, caches)["d" + nombre]
+def _copias(parametros):
+    return {clave: valor.copy() for clave, valor in parametros.items()}
+
+
+def _error_gradiente(nombre, huella):
+    A, caches = simple_cnn_model(X_prueba.copy(), _copias(parametros_prueba))
+    analitico = backward_propagation(A, Y_prueba.copy(), caches)["d" + nombre]
     objetivo = parametros_prueba[nombre]
     assert np.shape(analitico) == objetivo.shape, f"d{nombre} tiene forma {np.shape(analitico)}"
 
     def costo(valor):
-        copia = dict(parametros_prueba, **{nombre: valor})
-        return compute_cost(simple_cnn_model(X_prueba, copia)[0], Y_prueba)
+        copia = dict(_copias(parametros_prueba), **{nombre: valor.copy()})
+        return compute_cost(simple_cnn_model(X_prueba.copy(), copia)[0], Y_prueba)
 
     indices = sample_indices(objetivo.shape, 20, seed=3)
     numerico = numeric_gradient(costo, objetivo.copy(), indices, h=1e-6)
     error = relative_error(numerico, [analitico[i] for i in indices])
     print(f"d{nombre}: error relativo {error:.1e}")
     assert error < 1e-6, f"d{nombre} no coincide con el gradiente numérico (error {error:.1e})"
+    check_array(numerico, huella, f"el gradiente numérico de {nombre}")
 
 
 with marks(2, "e8_dW1", pista="dZ1 = relu_backward(pool_backward(dA2, ...), Z1); luego conv_backward."):
-    _error_gradiente("W1")
+    _error_gradiente("W1", "fp1:20:n:0b75f171b2f.17cfbef719c.0d899ebba35.13977b79c4f.1d70e154639")
 with marks(1, "e8_db1", pista="db1 sale de conv_backward con el mismo dZ1."):
-    _error_gradiente("b1")
+    _error_gradiente("b1", "fp1:4:n:0ebea8e8c5f.1467ffe938d.10ae6835992.087b7791ac0.1fcadd8611c")
 with marks(1, "e8_dW3", pista="dZ3 es (A_last - Y) dividido entre m, sin la derivada de softmax encima."):
-    _error_gradiente("W3")
+    _error_gradiente("W3", "fp1:20:n:18c7b4157fe.0eb9585f27c.0949948dd2d.0852a3e911e.1719ee68855")
 with marks(1, "e8_db3", pista="db3 suma dZ3 sobre las imágenes."):
-    _error_gradiente("b3")
+    _error_gradiente("b3", "fp1:2:n:184fa725fdf.01e654ced2a.08d068993e5.0d7a1d36991.1c1279e9b63")
 puntos_de_la_celda()
 
 # %% tipo="prueba" id="p1_e8_hidden_gradients" puntos=3
@@ -1124,9 +1142,9 @@ parametros_sinteticos = initialize_parameters(6, 6, 3, n_filters=4)
 with marks(5, "e8_training", pista="Si las pruebas anteriores pasan, esta también debería pasar."):
     costos_sinteticos = []
     for paso in range(15):
-        A, caches = simple_cnn_model(X_sintetico, parametros_sinteticos)
+        A, caches = simple_cnn_model(X_sintetico.copy(), parametros_sinteticos)
         costos_sinteticos.append(compute_cost(A, Y_sintetico))
-        gradientes = backward_propagation(A, Y_sintetico, caches)
+        gradientes = backward_propagation(A, Y_sintetico.copy(), caches)
         parametros_sinteticos = update_parameters(parametros_sinteticos, gradientes, learning_rate=0.5)
     print(f"costo inicial {costos_sinteticos[0]:.4f}, costo final {costos_sinteticos[-1]:.4f}")
     assert costos_sinteticos[-1] <= 0.5 * costos_sinteticos[0], "el costo no bajó a la mitad"

@@ -133,7 +133,7 @@ with marks(2, "e1_nchw_to_nhwc", pista="Es la permutación inversa de la anterio
     check_array(nchw_to_nhwc(torch.from_numpy(x_np)).numpy(), "fp1:2x4x3x5:n:1e8205992db.0785a5fde54.1b9c2daaa7f.132f4ee5ba4.0deeaa0c886", "nchw_to_nhwc(x)")
 puntos_x = np.linspace(-2.0, 2.0, 7)
 with marks(4, "e1_autograd", pista="Cree el tensor con requires_grad=True, llame backward() y lea .grad."):
-    g = autograd_gradient(lambda t: torch.sum(t ** 3 - 2 * t * torch.sin(t)), puntos_x)
+    g = autograd_gradient(lambda t: torch.sum(t ** 3 - 2 * t * torch.sin(t)), puntos_x.copy())
     analitica = 3 * puntos_x ** 2 - 2 * np.sin(puntos_x) - 2 * puntos_x * np.cos(puntos_x)
     print("autograd:", np.round(g, 4))
     print("a mano:  ", np.round(analitica, 4))
@@ -152,6 +152,7 @@ with marks(1, "e1_oculta_ida_y_vuelta", oculta=True):
     _y = torch.from_numpy(np.random.RandomState(1).randn(3, 2, 6, 5))
     assert torch.equal(nchw_to_nhwc(nhwc_to_nchw(_y)), _y)
     assert tuple(nhwc_to_nchw(_y).shape) == (3, 5, 2, 6)
+    assert torch.equal(nhwc_to_nchw(_y), _y.permute(0, 3, 1, 2)), "reordene los ejes con permute, no con reshape"
 _x0 = np.array([[0.5, -1.0], [2.0, 0.25]])
 with marks(2, "e1_oculta_autograd", oculta=True):
     _g = autograd_gradient(lambda t: torch.exp(t).sum() + (t ** 2).prod(), _x0.copy())
@@ -249,6 +250,7 @@ A_prev = np.random.randn(10, 7, 7, 5)
 W = np.random.randn(3, 3, 5, 8)
 b = np.random.randn(1, 1, 1, 8)
 hparameters = {"pad": 1, "stride": 1}
+A_conv = A_prev
 with marks(5, "e2_conv_forward", pista="Permute entrada (0,3,1,2) y filtros (3,2,0,1); aplane b; vuelva a NHWC."):
     Z, cache_conv = conv_forward_torch(A_prev, W, b, hparameters)
     print("media de Z =", np.mean(Z))
@@ -256,7 +258,7 @@ with marks(5, "e2_conv_forward", pista="Permute entrada (0,3,1,2) y filtros (3,2
     check_array(Z, "fp1:10x7x7x8:n:05fc655495e.111e8185cc2.1c0632668e5.1deb031ab63.0a72831d150", "Z")
     check_scalar(float(np.mean(Z)), "fp1::n:13ea1592905.04c9dd46e48.18a62de619e.154a66b9e4c.0744879420f", "np.mean(Z)")
 with marks(6, "e2_conv_backward", pista="Hojas con requires_grad=True en formato NHWC; Z.backward(dZ)."):
-    dA, dW, db = conv_backward_torch(Z, cache_conv)
+    dA, dW, db = conv_backward_torch(Z.copy(), cache_conv)
     print("media de dA =", np.mean(dA), "| media de dW =", np.mean(dW), "| media de db =", np.mean(db))
     check_array(dA, "fp1:10x7x7x5:n:1af146e4c7a.0a9a7e70d52.0505cdfcfbc.061c9ff6660.03cd3d5c79d", "dA")
     check_array(dW, "fp1:3x3x5x8:n:165d5016f0b.1aa0fe0af0f.08be648f031.0caa0a8f2e4.19faf4f0d7d", "dW")
@@ -273,6 +275,11 @@ with marks(5, "e2_mismos_numeros", pista="Trabaje en float64 para reproducir la 
     assert Z.dtype == np.float64 and dA.dtype == np.float64, "los resultados deben ser float64"
     assert type(Z) is np.ndarray and type(dW) is np.ndarray, "devuelva arrays de NumPy, no tensores"
     assert dW.shape == W.shape and db.shape == (1, 1, 1, 8), "dW y db deben tener las formas de W y b"
+    # Con dZ = Z, una convolución y su gradiente cumplen sum(dA·A_prev) = sum(dW·W) = sum((Z - b)·Z).
+    producto = float(np.sum((Z - b) * Z))
+    assert abs(producto) > 1.0, "Z es (casi) cero: la convolución no se calculó"
+    assert np.isclose(float(np.sum(dA * A_conv)), producto, rtol=1e-9) and \
+        np.isclose(float(np.sum(dW * W)), producto, rtol=1e-9), "dA y dW no son los gradientes de su Z"
 puntos_de_la_celda()
 
 # %% tipo="prueba" id="p2_e2_hidden_stride2" puntos=4
@@ -366,7 +373,32 @@ def make_loaders(data_dir, size=IMAGE_SIZE, batch_size=32):
     ### END SOLUTION
 
 # %% tipo="prueba" id="p2_e3_visible" puntos=10
+from PIL import Image
+
 from cnnlab.data import load_split
+
+fotos_prueba, etiquetas_prueba = load_split(DATA_DIR, "test", (32, 32))  # las fotos de prueba, en orden
+
+
+def es_la_foto(t, foto):
+    """Si el tensor t (3, H, W) es la foto (H, W, 3) salvo una escala y un desplazamiento de sus valores."""
+    a = np.asarray(t, dtype=np.float64).transpose(1, 2, 0).ravel()
+    b = np.asarray(foto, dtype=np.float64).ravel()
+    return a.shape == b.shape and a.std() > 0 and np.corrcoef(a, b)[0, 1] > 0.99
+
+
+def foto_rampa(alto=60, ancho=80):
+    """Foto sintética: el rojo crece de izquierda a derecha, el verde de arriba abajo, el azul vale 64."""
+    rojo = np.tile(np.linspace(0, 255, ancho), (alto, 1))
+    verde = np.tile(np.linspace(0, 255, alto)[:, None], (1, ancho))
+    azul = np.full((alto, ancho), 64.0)
+    return Image.fromarray(np.stack([rojo, verde, azul], axis=2).round().astype(np.uint8))
+
+
+def sentido_del_rojo(t):
+    """+1 si el rojo de t (3, H, W) crece hacia la derecha, -1 si hacia la izquierda."""
+    return float(np.sign(np.mean(np.diff(np.asarray(t, dtype=np.float64)[0], axis=1))))
+
 
 with marks(2, "e3_clases", pista="ImageFolder sobre data_dir/train y data_dir/test."):
     train_loader, test_loader = make_loaders(DATA_DIR, size=32, batch_size=16)
@@ -375,13 +407,19 @@ with marks(2, "e3_clases", pista="ImageFolder sobre data_dir/train y data_dir/te
     assert train_loader.dataset.class_to_idx == {"cats": 0, "dogs": 1}
     assert test_loader.dataset.class_to_idx == {"cats": 0, "dogs": 1}
     assert (len(train_loader.dataset), len(test_loader.dataset)) == (560, 140)
+    for i in (0, 69, 70, 139):
+        foto_i, etiqueta_i = test_loader.dataset[i]
+        assert int(etiqueta_i) == etiquetas_prueba[i] and es_la_foto(foto_i, fotos_prueba[i]), \
+            "test_loader.dataset no devuelve las fotos de data_dir/test con su etiqueta"
 with marks(2, "e3_lote", pista="DataLoader(..., batch_size=batch_size); ToTensor da float32 (C, H, W)."):
     x, y = next(iter(test_loader))
     print("lote:", tuple(x.shape), x.dtype, "| etiquetas:", y[:8].tolist())
     assert tuple(x.shape) == (16, 3, 32, 32) and x.dtype == torch.float32
     assert y.dtype == torch.int64 and tuple(y.shape) == (16,)
+    assert y.tolist() == etiquetas_prueba[:16].tolist() and all(es_la_foto(x[k], fotos_prueba[k]) for k in range(16)), \
+        "el primer lote de prueba no son las primeras 16 fotos, en orden"
 with marks(3, "e3_prueba_normalizada", pista="Prueba: Resize((size, size)), ToTensor(), Normalize(MEAN, STD), sin azar."):
-    referencia = (load_split(DATA_DIR, "test", (32, 32))[0][:16] / 255.0 - 0.5) / 0.5
+    referencia = (fotos_prueba[:16] / 255.0 - 0.5) / 0.5
     assert np.allclose(x.numpy(), referencia.transpose(0, 3, 1, 2), atol=1e-5), \
         "el primer lote de prueba no es la foto reducida y normalizada, en orden"
 with marks(3, "e3_entrenamiento_aumentado", pista="Entrenamiento: RandomResizedCrop, RandomHorizontalFlip, ToTensor, Normalize."):
@@ -392,6 +430,16 @@ with marks(3, "e3_entrenamiento_aumentado", pista="Entrenamiento: RandomResizedC
     assert all(tuple(s.shape) == (3, 48, 48) and s.dtype == torch.float32 for s in salidas)
     assert all(s.min() >= -1.0 - 1e-6 and s.max() <= 1.0 + 1e-6 for s in salidas), "valores fuera de [-1, 1]"
     assert not torch.equal(salidas[0], salidas[1]), "el aumento de datos debería variar cada vez"
+    # En una foto sintética: el azul constante sigue constante, el verde sigue creciendo hacia
+    # abajo, el rojo crece hacia la derecha en unas vistas y hacia la izquierda en otras
+    # (volteo), y cada vista ve un trozo distinto (recorte).
+    vistas = [t_train(foto_rampa()) for _ in range(12)]
+    assert all(np.allclose(np.asarray(v)[2], (64 / 255 - 0.5) / 0.5, atol=0.02) for v in vistas), \
+        "una foto de color constante debería seguir constante (ToTensor y Normalize)"
+    assert all(np.mean(np.diff(np.asarray(v)[1], axis=0)) > 0 for v in vistas), "no voltee verticalmente"
+    assert {sentido_del_rojo(v) for v in vistas} == {-1.0, 1.0}, "falta el volteo horizontal al azar"
+    rangos = [round(float(np.ptp(np.asarray(v)[0])), 4) for v in vistas]
+    assert min(rangos) > 0.8 and len(set(rangos)) > 1, "falta el recorte al azar (del 60 al 100 % de la foto)"
 puntos_de_la_celda()
 
 # %% tipo="prueba" id="p2_e3_hidden" puntos=3
@@ -403,15 +451,23 @@ with marks(1, "e3_oculta_baraja", oculta=True):
     _y1 = next(iter(_tr))[1]
     assert 0 < int(_y1.sum()) < 70, "el entrenamiento debe barajarse (shuffle=True)"
     assert next(iter(_te))[1].sum() == 0 and len(_te.dataset) == 140, "la prueba va en orden"
+    _fotos16 = load_split(DATA_DIR, "test", (16, 16))[0]
+    _x_te = next(iter(_te))[0]
+    assert all(es_la_foto(_x_te[k], _fotos16[k]) for k in (0, 35, 69)), "la prueba no son las fotos"
 with marks(1, "e3_oculta_tamano", oculta=True):
     _x = make_transforms(False)(datasets.ImageFolder(os.path.join(DATA_DIR, "test"))[0][0])
     assert tuple(_x.shape) == (3, IMAGE_SIZE, IMAGE_SIZE)
+    assert es_la_foto(_x, load_split(DATA_DIR, "test", (IMAGE_SIZE, IMAGE_SIZE))[0][0])
 with marks(1, "e3_oculta_volteo", oculta=True):
     _foto = datasets.ImageFolder(os.path.join(DATA_DIR, "train"))[3][0]
     _t = make_transforms(True, size=40)
     _flips = [type(s).__name__ for s in _t.transforms]
     assert "RandomHorizontalFlip" in _flips and "RandomResizedCrop" in _flips
     assert "Normalize" in _flips and "ToTensor" in _flips
+    torch.manual_seed(3)
+    _vistas = [np.asarray(_t(foto_rampa(50, 70))) for _ in range(12)]
+    assert all(np.allclose(_v[2], (64 / 255 - 0.5) / 0.5, atol=0.02) for _v in _vistas)
+    assert {sentido_del_rojo(_v) for _v in _vistas} == {-1.0, 1.0}
 puntos_de_la_celda()
 ### END HIDDEN TESTS
 
@@ -471,16 +527,54 @@ class CatDogCNN(nn.Module):
 
 
 # %% tipo="prueba" id="p2_e4_visible" puntos=10
+import zlib
+
+
+def pesos_conocidos(modelo):
+    """El modelo en float64 con un valor fijo en cada tensor de su state_dict, que depende solo de
+    la forma del tensor y de su clase (weight, bias, running_mean, running_var), no de los
+    nombres de las capas."""
+    modelo = modelo.double()
+    nuevos = {}
+    for nombre, tensor in modelo.state_dict().items():
+        clase, forma = nombre.rsplit(".", 1)[-1], tuple(tensor.shape)
+        rs = np.random.RandomState(zlib.crc32(f"{clase}{forma}".encode()))
+        if clase == "num_batches_tracked":
+            nuevos[nombre] = tensor
+            continue
+        if clase == "running_var":
+            valor = 0.5 + rs.rand(*forma)
+        elif clase == "weight" and len(forma) == 1:  # escala de BatchNorm
+            valor = 1.0 + 0.2 * rs.randn(*forma)
+        elif clase == "weight":
+            valor = rs.randn(*forma) * np.sqrt(2.0 / np.prod(forma[1:]))
+        else:  # bias, running_mean
+            valor = 0.1 * rs.randn(*forma)
+        nuevos[nombre] = torch.from_numpy(valor)
+    modelo.load_state_dict(nuevos)
+    return modelo
+
+
+def salida_con_pesos_conocidos(forma, seed, entrenando=False):
+    """La salida (NumPy) de un CatDogCNN nuevo con pesos_conocidos para una entrada fija de la forma dada."""
+    modelo = pesos_conocidos(CatDogCNN())
+    modelo.train(entrenando)
+    x = torch.from_numpy(np.random.RandomState(seed).rand(*forma) * 2 - 1)
+    return modelo(x).detach().numpy()
+
+
 torch.manual_seed(seed_)
 with marks(5, "e4_forma", pista="La salida debe ser (m, 2) para entradas (m, 3, 64, 64)."):
     modelo = CatDogCNN()
     salida = modelo(torch.randn(5, 3, 64, 64))
     print("salida:", tuple(salida.shape))
     assert isinstance(modelo, nn.Module) and tuple(salida.shape) == (5, 2)
+    check_array(salida_con_pesos_conocidos((3, 3, 64, 64), 41), "fp1:3x2:n:1ecaed4e32a.0de8dc6e3f3.16d742403f9.070c54572f3.1fce72385c3", "la salida con pesos conocidos")
 with marks(5, "e4_parametros", pista="Revise canales, bias=False en las convoluciones y la capa final."):
     n_parametros = sum(p.numel() for p in modelo.parameters())
     print("parámetros entrenables:", n_parametros)
     check_scalar(n_parametros, "fp1::n:1cae81b65a3.04c9dd46e48.18a62de619e.154a66b9e4c.0744879420f", "el número de parámetros")
+    check_array(salida_con_pesos_conocidos((2, 3, 40, 56), 42), "fp1:2x2:n:17f14180cf0.05334306d37.1843d5b5527.037d5c7aec4.0a3fd4d6f11", "la salida con pesos conocidos")
 puntos_de_la_celda()
 
 # %% tipo="prueba" id="p2_e4_hidden" puntos=2
@@ -490,6 +584,7 @@ torch.manual_seed(7)
 with marks(1, "e4_oculta_resolucion", oculta=True):
     _m = CatDogCNN()
     assert tuple(_m(torch.randn(3, 3, 96, 80)).shape) == (3, 2)
+    check_array(salida_con_pesos_conocidos((3, 3, 96, 80), 43), "fp1:3x2:n:1dfcbe308ab.1a3ff849934.08c2694dcd3.0108cd4d75e.12058628c6a", "la salida con pesos conocidos")
 with marks(1, "e4_oculta_capas", oculta=True):
     _tipos = [type(m).__name__ for m in _m.modules()]
     assert _tipos.count("BatchNorm2d") == 4 and _tipos.count("Conv2d") == 4
@@ -497,6 +592,9 @@ with marks(1, "e4_oculta_capas", oculta=True):
     _m.eval()
     _x = torch.randn(2, 3, 64, 64)
     assert torch.equal(_m(_x), _m(_x))
+    _k = pesos_conocidos(CatDogCNN()).train()
+    _xk = torch.from_numpy(np.random.RandomState(44).rand(4, 3, 32, 32))
+    assert not torch.equal(_k(_xk), _k(_xk)), "en modo train, Dropout debe variar la salida"
 puntos_de_la_celda()
 ### END HIDDEN TESTS
 
@@ -631,6 +729,8 @@ with marks(3, "e5_evaluate_valores", pista="Sume pérdida·tamaño y aciertos de
 with marks(2, "e5_evaluate_modo", pista="model.eval() y with torch.no_grad(): al evaluar."):
     assert sonda.llamadas and all(not modo for modo, _ in sonda.llamadas), "falta model.eval()"
     assert all(not grad for _, grad in sonda.llamadas), "falta torch.no_grad()"
+    assert np.isclose(perdida, perdida_esp, rtol=1e-7) and np.isclose(precision, precision_esp), \
+        "evaluate debe devolver además la pérdida y la precisión de todas las fotos"
 puntos_de_la_celda()
 
 # %% tipo="prueba" id="p2_e5_hidden" puntos=4
@@ -656,6 +756,11 @@ with marks(2, "e5_oculta_evaluate", oculta=True):
     _r = evaluate(_s1, _lotes, nn.CrossEntropyLoss(reduction="mean"))
     assert isinstance(_r[0], float) and isinstance(_r[1], float), "devuelva floats de Python"
     assert _s1.llamadas and all((not t) and (not g) for t, g in _s1.llamadas)
+    _logits = np.concatenate([_x.numpy() for _x, _ in _lotes]) @ _s1.linear.weight.detach().numpy().T \
+        + _s1.linear.bias.detach().numpy()
+    _etiquetas = np.concatenate([_y.numpy() for _, _y in _lotes])
+    assert np.isclose(_r[0], entropia_cruzada_numpy(_logits, _etiquetas)[0], rtol=1e-7)
+    assert np.isclose(_r[1], np.mean(_logits.argmax(axis=1) == _etiquetas))
 puntos_de_la_celda()
 ### END HIDDEN TESTS
 

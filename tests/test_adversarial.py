@@ -220,9 +220,11 @@ def test_rebinding_np_allclose_changes_nothing(attacked):
 def test_an_array_subclass_that_lies_in_comparisons_is_rejected(attacked):
     # zero_pad's values are right, its type is not: the cells that check zero_pad's
     # result directly are lost (in the kernel and in the trusted verdict alike);
-    # everything built on it still works.
+    # everything built on it still works. (The "not mutated" check pays only with a
+    # right result since degenerate submissions were measured, so it is lost too.)
     _assert_points(attacked, "ataque_subclase", {"p1_e1_visible": 0, "p1_e1_hidden_pad0": 0,
-                                                 "p1_e1_hidden_nonsquare": 0})
+                                                 "p1_e1_hidden_nonsquare": 0,
+                                                 "p1_e1_hidden_no_mutation": 0})
     assert attacked["outcomes"]["ataque_subclase"]["parte1_numpy"].review == ""
 
 
