@@ -1,7 +1,7 @@
 """Degenerate submissions earn (almost) nothing: a check pays only for behaviour that needs a working implementation.
 
 The degenerate students are example students (``examples/class.json``, group
-``ataques``, names ``degenerado_*``), built from the untouched release with
+``degenerados``, graded here only, names ``degenerado_*``), built from the untouched release with
 every solution cell of one notebook replaced: zeros of the right shape,
 functions that hand back their input with consistent backward passes, random
 data loaders and a zero-output model with the right layers. They are graded
@@ -56,7 +56,7 @@ def test_the_fixtures_are_the_ones_listed():
     assert DEGENERATE == sorted(EXPECTED)
     for student in DEGENERATE:
         spec = examples.roster()[student]
-        assert spec["group"] == "ataques" and spec["demo"] is False and spec["base"] == "release"
+        assert spec["group"] == "degenerados" and spec["demo"] is False and spec["base"] == "release"
 
 
 @pytest.mark.e2e
