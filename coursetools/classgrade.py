@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import warnings
@@ -28,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import gradebook, nbgrader_cli, paths
+from . import gradebook, nbgrader_cli, output_limits, paths
 
 GRADING = "grading"  # folder under the course (git-ignored): status, logs, work files
 
@@ -151,28 +150,6 @@ def stage(course: Path, student: str, staged: Path) -> None:
             shutil.copy(source / name, target / name)
 
 
-def trim_outputs(notebook: Path, limit: int) -> int:
-    """Cut text outputs (not images) longer than ``limit`` characters; return how many were cut."""
-    import nbformat
-
-    nb = nbformat.read(notebook, as_version=4)
-    cut = 0
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            fields = [("text", output)] if "text" in output else []
-            fields += [(mime, output["data"]) for mime in output.get("data", {})
-                       if mime.startswith("text/") and isinstance(output["data"][mime], str)]
-            for key, holder in fields:
-                if len(holder[key]) > limit:
-                    size = len(holder[key])
-                    holder[key] = holder[key][:limit] + (
-                        f"\n[... salida recortada: {size / 2**20:.1f} MB en total]\n")
-                    cut += 1
-    if cut:
-        nbformat.write(nb, notebook)
-    return cut
-
-
 def grade_notebook(course: Path, student: str, name: str,
                    settings: Settings) -> tuple[Outcome, Path | None]:
     """Autograde one notebook in its own nbgrader process; return its outcome and private db."""
@@ -199,6 +176,7 @@ def grade_notebook(course: Path, student: str, name: str,
                     sandbox.ENV_MATPLOTLIB: str(settings.work / "matplotlib")})
         args.append(f"--Execute.kernel_manager_class={sandbox.KERNEL_MANAGER}")
     start = time.perf_counter()
+    deadline = time.time() + settings.timeout  # the verdict's time counts in the notebook's limit
     try:
         done = nbgrader_cli.start(args, course, env=env, timeout=settings.timeout,
                                   cgroups=grader_groups)
@@ -222,12 +200,14 @@ def grade_notebook(course: Path, student: str, name: str,
     if done.returncode != 0 or not graded.exists():
         notes.append(_error_line(done.log))
         return Outcome(student, name, FAILED, "; ".join(notes), seconds), None
-    if trim_outputs(graded, settings.max_output_bytes):
-        notes.append(f"salidas de más de {settings.max_output_bytes // 2**10} KB recortadas")
+    notes += output_limits.trim_file(graded, output_limits.OutputLimits(text_bytes=settings.max_output_bytes))
     review = ""
     if settings.sandboxed:  # both notebooks' points come from the trusted verdict
         try:
-            review = apply_trusted_verdict(course, student, name, db, settings)
+            review = apply_trusted_verdict(course, student, name, db, settings, deadline)
+        except VerdictTimedOut:
+            notes.insert(0, f"detenido a los {settings.timeout:.0f} s (verificación externa)")
+            return Outcome(student, name, TIMEOUT, "; ".join(notes), time.perf_counter() - start), None
         except VerdictUnavailable as error:
             notes.append(f"verificación externa imposible: {error}")
             return Outcome(student, name, FAILED, "; ".join(notes), time.perf_counter() - start), None
@@ -238,32 +218,31 @@ class VerdictUnavailable(RuntimeError):
     """The trusted verdict could not be computed (the student's process died or hung)."""
 
 
-def apply_trusted_verdict(course: Path, student: str, name: str, db: Path, settings: Settings) -> str:
-    """Replace the notebook's automatic scores in its private db by the trusted verdict's.
+class VerdictTimedOut(VerdictUnavailable):
+    """The notebook's wall-clock limit was reached during the trusted verdict."""
+
+
+def apply_trusted_verdict(course: Path, student: str, name: str, db: Path, settings: Settings,
+                          deadline: float) -> str:
+    """Replace the notebook's automatic scores in its private db by the trusted verdict's,
+    computed before ``deadline`` (epoch seconds: the notebook's wall-clock limit).
 
     Returns "" when both agree, else a one-line note of the cells where they differ.
     """
     from nbgrader.api import Gradebook
 
-    from . import sandbox
+    from .verdict import VerdictLimits, run_verdict
 
-    tag = _job_tag("verdict", student, name)
-    groups = sandbox.make_cgroups("verdict-" + tag, settings.memory_bytes, settings.max_pids)
-    env = nbgrader_cli.environment({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, groups)),
-                                    sandbox.ENV_TAG: tag})
-    try:
-        done = subprocess.run([sys.executable, "-m", "coursetools.verdict", str(course), student, name],
-                              cwd=paths.ROOT, env=env, capture_output=True, text=True,
-                              timeout=settings.timeout)
-    except subprocess.TimeoutExpired as error:
-        raise VerdictUnavailable(f"más de {settings.timeout:.0f} s") from error
-    finally:
-        sandbox.kill_cgroups(groups)
-        sandbox.remove_scratch(tag)
-    try:
-        answer = json.loads(done.stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        answer = {"error": (done.stderr.strip().splitlines() or ["sin salida"])[-1][:200]}
+    answer = run_verdict(course, student, name, VerdictLimits(settings.memory_bytes, settings.max_pids,
+                                                              settings.memory_bytes),
+                         deadline, _job_tag("verdict", student, name))
+    logs = course / GRADING / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    (logs / f"{student}.{name}.verdict.log").write_text(
+        answer["log"] + f"\nmemoria máxima del proceso de confianza: {answer['peak_bytes']} bytes\n",
+        encoding="utf-8")
+    if answer.get("timed_out"):
+        raise VerdictTimedOut(answer["error"])
     if "error" in answer:
         raise VerdictUnavailable(answer["error"])
     trusted = answer["points"]
