@@ -25,7 +25,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class OutputLimits:
-    """Bytes kept in a graded notebook (sizes are characters of the notebook's JSON)."""
+    """Bytes kept in a graded notebook (characters of its JSON; images: their decoded bytes)."""
 
     text_bytes: int = 256 * 2**10      # per text field
     output_bytes: int = 5 * 2**20      # per output (or attachment), after text cuts
@@ -48,14 +48,15 @@ def _size(value) -> int:
 
 
 def _what(output: dict) -> tuple[str, float]:
-    """(Spanish name, size in bytes as the student made it) of an output."""
+    """(Spanish name, size in bytes) of an output: its JSON size, images counted as
+    their decoded bytes (base64 takes 4/3 of that in the notebook)."""
     data = output.get("data") if isinstance(output.get("data"), dict) else {}
-    for mime, value in data.items():
-        if mime.startswith("image/") and isinstance(value, str) and not mime.endswith("+xml"):
-            return "imagen", len(value) * 3 / 4  # base64
-    if output.get("output_type") == "error":
-        return "error", _size(output)
-    return "salida", _size(output)
+    images = [v for m, v in data.items()
+              if m.startswith("image/") and not m.endswith("+xml") and isinstance(v, str)]
+    size = _size(output) - sum(len(v) / 4 for v in images)
+    if images:
+        return "imagen", size
+    return ("error" if output.get("output_type") == "error" else "salida"), size
 
 
 def _note(text: str) -> dict:
@@ -91,8 +92,7 @@ def trim_notebook(nb, limits: OutputLimits = LIMITS) -> list[str]:
                     outputs[k] = _note("[salida inválida omitida]")
                     continue
                 texts += _cut_text(output, limits.text_bytes)
-                size = _size(output)
-                kind, shown = _what(output)
+                kind, size = _what(output)
                 if size > limits.output_bytes:
                     why = f"límite {_limit(limits.output_bytes)} por salida"
                 elif total + size > limits.notebook_bytes:
@@ -100,7 +100,7 @@ def trim_notebook(nb, limits: OutputLimits = LIMITS) -> list[str]:
                 else:
                     total += size
                     continue
-                line = f"{kind} de {_mb(shown)} omitida: {why}"
+                line = f"{kind} de {_mb(size)} omitida: {why}"
                 outputs[k] = _note(f"[{line}]")
                 total += _size(outputs[k])
                 omitted.append(line)
