@@ -37,6 +37,7 @@ import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import types
 import zipfile
@@ -595,27 +596,29 @@ def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits
                                     sandbox.ENV_TAG: tag, ENV_DEADLINE: repr(deadline)})
     cmd = nbgrader_cli.in_cgroups([sys.executable, "-m", "coursetools.verdict", str(course), student,
                                    notebook], trusted_groups)
-    peak = 0
-    try:
-        proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-                                errors="replace", start_new_session=True)
+    peak_file = trusted_groups[0] / "memory.max_usage_in_bytes"
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         try:
-            # The trusted process stops itself at the deadline; a few seconds later it is killed.
-            stdout, stderr = proc.communicate(timeout=max(0.0, deadline - time.time()) + 5.0)
-            killed = False
-        except subprocess.TimeoutExpired:
+            proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=log,
+                                    stdin=subprocess.DEVNULL, text=True, errors="replace",
+                                    start_new_session=True)
+            try:
+                # The trusted process stops itself at the deadline; a few seconds later it is killed.
+                stdout, _ = proc.communicate(timeout=max(0.0, deadline - time.time()) + 5.0)
+                killed = False
+            except subprocess.TimeoutExpired:
+                killed = True
+        finally:
+            peak = int(peak_file.read_text()) if peak_file.exists() else 0
+            out_of_memory = sandbox.oom_killed(trusted_groups)
             sandbox.kill_cgroups(worker_groups + trusted_groups)
-            stdout, stderr = proc.communicate()
-            killed = True
-    finally:
-        peak_file = trusted_groups[0] / "memory.max_usage_in_bytes"
-        if peak_file.exists():
-            peak = int(peak_file.read_text())
-        out_of_memory = sandbox.oom_killed(trusted_groups)
-        sandbox.kill_cgroups(worker_groups + trusted_groups)
-        sandbox.remove_scratch(tag)
-    result = {"peak_bytes": peak, "log": stderr[-20_000:]}
+            sandbox.remove_scratch(tag)
+        if killed:
+            stdout, _ = proc.communicate()
+        log.seek(0, os.SEEK_END)
+        log.seek(max(0, log.tell() - 20_000))
+        stderr = log.read()
+    result = {"peak_bytes": peak, "log": stderr}
     if killed:
         return {**result, "error": "límite de tiempo del notebook alcanzado", "timed_out": True}
     if out_of_memory:

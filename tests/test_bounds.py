@@ -23,7 +23,7 @@ from coursetools.verdict import ReplyLimits, VerdictError, read_reply
 from coursetools.verdict_worker import pack
 
 ATTACKERS = sorted(s for s, spec in examples.roster().items() if spec.get("suite") == "bounds")
-TIMEOUT = 120
+TIMEOUT = 150  # wall-clock seconds per notebook, the verdict included
 PART1 = "parte1_numpy"
 
 
@@ -155,11 +155,11 @@ def _unmarked(bounded, student) -> bool:
 
 
 @pytest.mark.e2e
-def test_every_bounds_attacker_gets_part2_graded(bounded):
+def test_every_bounds_attacker_has_its_outcome(bounded):
+    # Part 1 only (Part 2 is not handed in, to keep this file fast).
     assert set(bounded["outcomes"]) == set(ATTACKERS)
     for student in ATTACKERS:
-        outcome = bounded["outcomes"][student]["parte2_pytorch"]
-        assert (outcome.status, outcome.detail, outcome.review) == (classgrade.GRADED, "", "")
+        assert _status(bounded, student, "parte2_pytorch") == (classgrade.MISSING, "falta parte2_pytorch.ipynb")
 
 
 @pytest.mark.e2e
