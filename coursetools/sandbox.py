@@ -14,8 +14,11 @@ kernel command as
 Inside, the kernel sees the system's ``/usr`` (read-only), the Python
 environment (read-only), the photos (read-only), and at its autograded
 folder's path a private empty folder (writable) holding only the trusted
-``cnnlab/`` (read-only), plus a private scratch folder (``HOME``, ``TMPDIR``,
-IPython and matplotlib settings, the kernel's IPC sockets). Nothing else of the
+``cnnlab/`` (read-only), plus a private scratch folder (IPython and matplotlib
+settings, the kernel's IPC sockets) made on the host's ``/dev/shm`` tmpfs.
+``HOME``, ``TMPDIR``, the working folder and ``/dev/shm`` are private tmpfs of
+``SPACE_BYTES`` each. tmpfs pages are charged to the writer's memory cgroup, so
+all a kernel writes counts in its memory limit, never on a disk. Nothing else of the
 course: no notebook with hidden tests (nbgrader writes the one being graded,
 hidden tests restored, into the real autograded folder), no ``source/``, no
 gradebook, no other student, no instructor code. Everything else is read-only. There is no
