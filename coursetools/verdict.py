@@ -19,8 +19,15 @@ NumPy's and PyTorch's random states travel with every request, so the test
 cells see exactly what they would in the notebook: an honest submission gets
 the same points either way.
 
-Run as ``python -m coursetools.verdict COURSE STUDENT NOTEBOOK`` by the class
-autograde; prints ``{"points": {grade_id: points}}`` as JSON.
+Every reply of the student's process is hostile data: its length, the shape
+and dtype declared by each array's ``.npy`` header and the size of its JSON
+tree are checked against ``ReplyLimits`` before anything is loaded; a reply
+over a limit, unreadable or late makes the whole verdict fail (``VerdictError``).
+
+Run as ``python -m coursetools.verdict COURSE STUDENT NOTEBOOK`` (prints
+``{"points": {grade_id: points}}`` or ``{"error": reason, "timed_out": bool}``
+as JSON) by ``run_verdict``, which puts the trusted process in cgroups of its
+own, the student's process in others, and stops both at the notebook's deadline.
 """
 
 from __future__ import annotations
