@@ -604,7 +604,7 @@ def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits
     cmd = nbgrader_cli.in_cgroups([sys.executable, "-m", "coursetools.verdict", str(course), student,
                                    notebook], trusted_groups)
     peak_file = trusted_groups[0] / "memory.max_usage_in_bytes"
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+    with tempfile.TemporaryFile() as log:  # its stderr: the test cells' prints (only the end is kept)
         try:
             proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=log,
                                     stdin=subprocess.DEVNULL, text=True, errors="replace",
@@ -622,9 +622,8 @@ def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits
             sandbox.remove_scratch(tag)
         if killed:
             stdout, _ = proc.communicate()
-        log.seek(0, os.SEEK_END)
-        log.seek(max(0, log.tell() - 20_000))
-        stderr = log.read()
+        log.seek(max(0, log.seek(0, os.SEEK_END) - 20_000))
+        stderr = log.read().decode("utf-8", errors="replace")
     result = {"peak_bytes": peak, "log": stderr}
     if killed:
         return {**result, "error": "límite de tiempo del notebook alcanzado", "timed_out": True}
