@@ -13,7 +13,9 @@ Optional keys: ``identity`` (carnés and signatures for the identity cell),
 handed in / cut short, so not valid JSON), ``stubs`` (grade-id prefixes left
 as in the release), ``demo: false`` (test-only students). Adversarial ones
 (``group: "ataques"``) may also rewrite test cells (``tests``: cells files),
-delete them (``delete``) and hand in other files (``extra_files``).
+delete them (``delete``) and hand in other files (``extra_files``); ``suite``
+names the test file that grades them when it is not ``tests/test_adversarial.py``
+(``"bounds"``: ``tests/test_bounds.py``).
 """
 
 from __future__ import annotations
