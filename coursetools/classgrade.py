@@ -153,7 +153,7 @@ def grade_notebook(course: Path, student: str, name: str,
             f"--CourseDirectory.db_url=sqlite:///{db}",
             f"--CourseDirectory.submitted_directory={settings.staged}",
             f"--TrustedVerdict.notebook_seconds={settings.timeout}",
-            f"--TrimOutputs.output_bytes={settings.max_output_bytes}"]
+            f"--TrimOutputs.text_bytes={settings.max_output_bytes}"]
     kernel_groups: list[Path] = []
     grader_groups: list[Path] = []
     tag = sandbox.job_tag(student, name)
@@ -190,6 +190,9 @@ def grade_notebook(course: Path, student: str, name: str,
         return Outcome(student, name, TIMEOUT, "; ".join(notes), seconds), None
     graded = course / "autograded" / student / paths.ASSIGNMENT / f"{name}.ipynb"
     verdict = _read_verdict(record)
+    if verdict.get("timed_out"):
+        notes.insert(0, f"detenido a los {settings.timeout:.0f} s (verificación externa)")
+        return Outcome(student, name, TIMEOUT, "; ".join(notes), seconds), None
     if "error" in verdict:
         notes.append(f"verificación externa imposible: {verdict['error']}")
         return Outcome(student, name, FAILED, "; ".join(notes), seconds), None
@@ -199,8 +202,7 @@ def grade_notebook(course: Path, student: str, name: str,
     if settings.sandboxed and "points" not in verdict:
         notes.append("verificación externa imposible: no dejó resultado")
         return Outcome(student, name, FAILED, "; ".join(notes), seconds), None
-    if verdict.get("trimmed"):
-        notes.append(f"salidas de más de {settings.max_output_bytes // 2**10} KB recortadas")
+    notes += verdict.get("trimmed", [])
     return Outcome(student, name, GRADED, "; ".join(notes), seconds, verdict.get("review", "")), db
 
 

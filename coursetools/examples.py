@@ -16,7 +16,9 @@ as in the release), ``demo: false`` (test-only students). Adversarial ones
 delete them (``delete``), hand in other files (``extra_files``) and valid JSON
 nested 50,000 levels deep (``deep``: notebook names); ``nbformat``
 ({notebook: value}) replaces a notebook's top-level ``nbformat`` field
-(``group: "ataques_texto"``: text the instructor reads).
+(``group: "ataques_texto"``: text the instructor reads); ``suite``
+names the test file that grades them when it is not ``tests/test_adversarial.py``
+(``"bounds"``: ``tests/test_bounds.py``).
 """
 
 from __future__ import annotations

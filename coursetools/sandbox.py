@@ -14,8 +14,11 @@ kernel command as
 Inside, the kernel sees the system's ``/usr`` (read-only), the Python
 environment (read-only), the photos (read-only), and at its autograded
 folder's path a private empty folder (writable) holding only the trusted
-``cnnlab/`` (read-only), plus a private scratch folder (``HOME``, ``TMPDIR``,
-IPython and matplotlib settings, the kernel's IPC sockets). Nothing else of the
+``cnnlab/`` (read-only), plus a private scratch folder (IPython and matplotlib
+settings, the kernel's IPC sockets) made on the host's ``/dev/shm`` tmpfs.
+``HOME``, ``TMPDIR``, the working folder and ``/dev/shm`` are private tmpfs of
+``SPACE_BYTES`` each. tmpfs pages are charged to the writer's memory cgroup, so
+all a kernel writes counts in its memory limit, never on a disk. Nothing else of the
 course: no notebook with hidden tests (nbgrader writes the one being graded,
 hidden tests restored, into the real autograded folder), no ``source/``, no
 gradebook, no other student, no instructor code. Everything else is read-only. There is no
@@ -51,6 +54,7 @@ ENV_CGROUPS, ENV_READONLY, ENV_MATPLOTLIB = "LAB2_SANDBOX_CGROUPS", "LAB2_SANDBO
 ENV_TAG = "LAB2_SANDBOX_TAG"
 KERNEL_MANAGER = "coursetools.sandbox.SandboxedKernelManager"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+SPACE_BYTES = 512 * 2**20  # each private tmpfs of a sandboxed process (HOME, TMPDIR, working folder, /dev/shm)
 _ETC = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts", "/etc/passwd",
         "/etc/group", "/etc/localtime", "/etc/nsswitch.conf", "/etc/alternatives"]
 
@@ -68,17 +72,21 @@ def bwrap_path() -> str:
 
 
 def bwrap_args(cwd: str, scratch: str, readonly: list[str], env: dict[str, str],
-               trusted: set[str] | None = None) -> list[str]:
+               space_bytes: int = 0, trusted: set[str] | None = None) -> list[str]:
     """The bubblewrap command line (without the kernel command).
 
+    ``space_bytes``: size of each private tmpfs (HOME, TMPDIR, the working folder,
+    ``/dev/shm``; default ``SPACE_BYTES``). Their pages are charged to the writer's
+    memory cgroup, so everything written there is counted in the process's memory limit.
     ``trusted``: the names in ``cwd`` the process may see (what nbgrader copied from
     ``source/``, e.g. ``cnnlab``); None: every name but notebooks and ``timestamp.txt``.
     """
+    size = ["--size", str(space_bytes or SPACE_BYTES)]
     args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-user",
             "--uid", str(NOBODY), "--gid", str(NOBODY), "--cap-drop", "ALL",
             "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
             "--ro-bind", "/usr", "/usr", "--ro-bind", "/sys", "/sys",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", *size, "--tmpfs", "/dev/shm"]
     for name in ("bin", "sbin", "lib", "lib64", "lib32"):
         link = Path("/") / name
         if link.is_symlink():
@@ -91,11 +99,17 @@ def bwrap_args(cwd: str, scratch: str, readonly: list[str], env: dict[str, str],
     for path in dict.fromkeys([sys.prefix, sys.base_prefix, *readonly]):
         if os.path.exists(path):
             args += ["--ro-bind", path, path]
+    # The scratch folder (IPC sockets, connection file, IPython and matplotlib settings) is
+    # shared with the host, which keeps it on a tmpfs (see scratch_base); HOME and TMPDIR
+    # inside it, and the working folder, are private size-limited tmpfs.
+    args += ["--bind", scratch, scratch]
+    for sub in ("home", "tmp"):
+        if os.path.isdir(os.path.join(scratch, sub)):
+            args += [*size, "--tmpfs", os.path.join(scratch, sub)]
     # The kernel's working folder is a private one shown at the notebook's path: the
     # real autograded folder holds the notebook being graded, hidden tests included.
-    work = os.path.join(scratch, "work")
-    os.makedirs(work, exist_ok=True)
-    args += ["--bind", scratch, scratch, "--bind", work, cwd]
+    if os.path.realpath(cwd) != os.path.realpath(scratch):
+        args += [*size, "--tmpfs", cwd]
     for name in sorted(os.listdir(cwd)):  # what nbgrader copied from source/ (cnnlab)
         if trusted is not None and name not in trusted:
             continue  # a student's own numpy.py beside the notebook, say
@@ -112,7 +126,7 @@ def sandboxed_command(cmd: list[str], cwd: str, scratch: str, readonly: list[str
                       file_bytes: int = 200 * 2**20, trusted: set[str] | None = None) -> list[str]:
     """``cmd`` run in the job's cgroups, under CPU/file-size limits, inside bubblewrap."""
     return in_cgroups(["prlimit", f"--cpu={cpu_seconds}", f"--fsize={file_bytes}", "--"]
-                      + bwrap_args(cwd, scratch, readonly, env, trusted) + cmd, cgroups)
+                      + bwrap_args(cwd, scratch, readonly, env, trusted=trusted) + cmd, cgroups)
 
 
 def data_paths(course: Path) -> list[str]:
@@ -133,17 +147,33 @@ def scratch_prefix(tag: str = "") -> str:
     return f"lab2-kernel-{tag or os.environ.get(ENV_TAG, 'x')}-"
 
 
+def scratch_base() -> str:
+    """Where scratch folders are made: the host's ``/dev/shm`` (a tmpfs, so what the
+    sandboxed process writes there is memory charged to its own memory cgroup, never
+    the host's disk), else the temporary folder."""
+    shm = "/dev/shm"
+    if os.path.isdir(shm) and os.access(shm, os.W_OK):
+        try:
+            with open("/proc/self/mounts", encoding="utf-8") as mounts:
+                if any(line.split()[1:3] == [shm, "tmpfs"] for line in mounts):
+                    return shm
+        except OSError:
+            pass
+    return tempfile.gettempdir()
+
+
 def remove_scratch(tag: str) -> None:
     """Remove a job's scratch folders that a killed process could not remove itself."""
-    for folder in Path(tempfile.gettempdir()).glob(scratch_prefix(tag) + "*"):
-        shutil.rmtree(folder, ignore_errors=True)
+    for base in dict.fromkeys([scratch_base(), tempfile.gettempdir()]):
+        for folder in Path(base).glob(scratch_prefix(tag) + "*"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def make_scratch() -> str:
     """A private scratch folder for one sandboxed process (removed by the caller)."""
-    scratch = tempfile.mkdtemp(prefix=scratch_prefix())
+    scratch = tempfile.mkdtemp(prefix=scratch_prefix(), dir=scratch_base())
     os.chmod(scratch, 0o755)
-    for sub in ("home", "ipython", "matplotlib", "tmp", "work"):
+    for sub in ("home", "ipython", "matplotlib", "tmp"):
         os.mkdir(os.path.join(scratch, sub))
     return scratch
 

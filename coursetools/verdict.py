@@ -19,8 +19,15 @@ NumPy's and PyTorch's random states travel with every request, so the test
 cells see exactly what they would in the notebook: an honest submission gets
 the same points either way.
 
-Run as ``python -m coursetools.verdict COURSE STUDENT NOTEBOOK`` by the class
-autograde; prints ``{"points": {grade_id: points}}`` as JSON.
+Every reply of the student's process is hostile data: its length, the shape
+and dtype declared by each array's ``.npy`` header and the size of its JSON
+tree are checked against ``ReplyLimits`` before anything is loaded; a reply
+over a limit, unreadable or late makes the whole verdict fail (``VerdictError``).
+
+Run as ``python -m coursetools.verdict COURSE STUDENT NOTEBOOK`` (prints
+``{"points": {grade_id: points}}`` or ``{"error": reason, "timed_out": bool}``
+as JSON) by ``run_verdict``, which puts the trusted process in cgroups of its
+own, the student's process in others, and stops both at the notebook's deadline.
 """
 
 from __future__ import annotations
@@ -37,20 +44,41 @@ import select
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import types
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import numpy as np
 
-from . import paths, sandbox
+from . import nbgrader_cli, paths, sandbox
 from .verdict_worker import (ERROR, KEPT, OBJECT, REF, TENSOR, decode, encode, pack,
-                             random_state_message, set_random_state, unpack)
+                             random_state_message, set_random_state)
 
 # Fixed cells that only show something (figures, timings, training, the summary): no test needs them.
 SKIPPED_FIXED = ("_figure", "_timing", "_train", "_summary", "_experiment", "_run", "_curves", "_errors")
 CALL_TIMEOUT = 120.0   # seconds for one request to the student's process
 SETUP_TIMEOUT = 300.0  # seconds for the student's cells to run
+ENV_DEADLINE = "LAB2_VERDICT_DEADLINE"  # epoch seconds: the verdict stops there (the notebook's wall clock)
+
+
+@dataclass(frozen=True)
+class ReplyLimits:
+    """What one reply of the student's process may declare, checked before anything is loaded."""
+
+    reply_bytes: int = 256 * 2**20     # the .npz as read from the pipe
+    members: int = 4096                # arrays in it
+    array_bytes: int = 256 * 2**20     # all arrays together, as declared by their headers
+    elements: int = 64 * 2**20         # all arrays together (a zero-size dtype has no bytes)
+    meta_chars: int = 16 * 2**20       # the JSON tree, as text
+    json_nodes: int = 1_000_000        # values in the JSON tree
+    json_depth: int = 64               # nesting of the JSON tree
+
+
+REPLY_LIMITS = ReplyLimits()
 
 
 class StudentArray(np.ndarray):
@@ -59,6 +87,95 @@ class StudentArray(np.ndarray):
 
 class VerdictError(RuntimeError):
     """The student's process died, hung, or broke the protocol."""
+
+
+class VerdictTimeout(VerdictError):
+    """The notebook's wall-clock limit was reached during the verdict."""
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.1f} MB"
+
+
+def check_reply(data: bytes, limits: ReplyLimits = REPLY_LIMITS) -> None:
+    """Raise VerdictError (one line, Spanish) unless the .npz ``data`` stays within ``limits``.
+
+    Reads only the zip directory and each member's .npy header (shape, dtype):
+    nothing the headers declare is allocated.
+    """
+    from numpy.lib import format as npy
+
+    if len(data) > limits.reply_bytes:
+        raise VerdictError(f"respuesta rechazada: {_mb(len(data))} (límite {_mb(limits.reply_bytes)})")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+        if len(members) > limits.members:
+            raise VerdictError(f"respuesta rechazada: {len(members)} matrices (límite {limits.members})")
+        total_bytes = total_elements = 0
+        for member in members:
+            name = member.filename[:-4] if member.filename.endswith(".npy") else member.filename
+            with archive.open(member) as fp:
+                version = npy.read_magic(fp)
+                reader = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+                shape, _, dtype = reader(fp)
+            if dtype.hasobject:
+                raise VerdictError(f"respuesta rechazada: la matriz {name[:40]!r} es de objetos")
+            elements = 1
+            for n in shape:
+                elements *= int(n)
+            total_elements += elements
+            total_bytes += elements * dtype.itemsize
+            if name == "__meta__" and (shape != () or dtype.kind != "U" or dtype.itemsize // 4 > limits.meta_chars):
+                raise VerdictError(f"respuesta rechazada: descripción de {_mb(elements * dtype.itemsize)} "
+                                   f"(límite {limits.meta_chars // 2**20}M caracteres)")
+            if total_bytes > limits.array_bytes:
+                raise VerdictError(f"respuesta rechazada: la matriz {name[:40]!r} declara {shape} de {dtype}, "
+                                   f"{total_bytes / 2**30:.2f} GiB en total (límite {_mb(limits.array_bytes)})")
+            if total_elements > limits.elements:
+                raise VerdictError(f"respuesta rechazada: {total_elements} elementos en total "
+                                   f"(límite {limits.elements})")
+    except VerdictError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any malformed archive or header
+        raise VerdictError(f"respuesta ilegible: {type(error).__name__}: {str(error)[:120]}") from error
+
+
+def check_tree(value, limits: ReplyLimits = REPLY_LIMITS) -> None:
+    """Raise VerdictError unless the decoded JSON tree ``value`` stays within ``limits``."""
+    nodes, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        nodes += 1
+        if depth > limits.json_depth:
+            raise VerdictError(f"respuesta rechazada: anidada más de {limits.json_depth} niveles")
+        if nodes > limits.json_nodes:
+            raise VerdictError(f"respuesta rechazada: más de {limits.json_nodes} valores")
+        if isinstance(item, dict):
+            stack += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            stack += [(v, depth + 1) for v in item]
+
+
+def read_reply(data: bytes, limits: ReplyLimits = REPLY_LIMITS):
+    """(meta, arrays) of a reply of the student's process, bounded by ``limits``."""
+    check_reply(data, limits)
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        meta = json.loads(str(arrays.pop("__meta__")))
+    except (ValueError, KeyError, OSError, RecursionError, EOFError, zipfile.BadZipFile) as error:
+        raise VerdictError(f"respuesta ilegible: {type(error).__name__}: {str(error)[:120]}") from error
+    check_tree(meta, limits)
+    if not isinstance(meta, dict):
+        raise VerdictError("respuesta ilegible: no es un diccionario")
+    return meta, arrays
+
+
+def deadline_from_env() -> float | None:
+    """The verdict's deadline (epoch seconds) given by ``run_verdict``, or None."""
+    value = os.environ.get(ENV_DEADLINE)
+    return float(value) if value else None
 
 
 def _grade_id(cell) -> str | None:
@@ -193,8 +310,11 @@ def _apply_state(obj, state: dict) -> None:
 class Worker:
     """The student's cells in a sandboxed process, answering requests with data."""
 
-    def __init__(self, course: Path, student: str, cells: list[dict], groups: list[Path]):
+    def __init__(self, course: Path, student: str, cells: list[dict], groups: list[Path],
+                 deadline: float | None = None):
         self.handles: dict[int, Remote] = {}
+        self.deadline = deadline
+        self.broken: VerdictError | None = None  # why the protocol broke (then every answer is void)
         self.scratch = sandbox.make_scratch()
         script = Path(self.scratch) / "verdict_worker.py"
         shutil.copy(Path(__file__).with_name("verdict_worker.py"), script)
@@ -209,41 +329,63 @@ class Worker:
         self.ready = self._read(SETUP_TIMEOUT)
 
     def _read(self, timeout: float):
-        size = int.from_bytes(self._read_exactly(8, timeout), "big")
-        if size > 512 * 2**20:
-            raise VerdictError("respuesta demasiado grande")
         try:
-            return unpack(self._read_exactly(size, timeout))
-        except (ValueError, KeyError, OSError) as error:
-            raise VerdictError(f"respuesta ilegible: {error}") from error
+            timeout = self._cap(timeout)
+            size = int.from_bytes(self._read_exactly(8, timeout), "big")
+            if size > REPLY_LIMITS.reply_bytes:
+                raise VerdictError(f"respuesta rechazada: {_mb(size)} (límite {_mb(REPLY_LIMITS.reply_bytes)})")
+            return read_reply(self._read_exactly(size, timeout))
+        except VerdictError as error:
+            self.fail(error)
+            raise
+
+    def _cap(self, timeout: float) -> float:
+        """``timeout`` capped by what is left before the deadline."""
+        if self.deadline is None:
+            return timeout
+        left = self.deadline - time.time()
+        if left <= 0:
+            raise VerdictTimeout("límite de tiempo del notebook alcanzado")
+        return min(timeout, left)
+
+    def fail(self, error: VerdictError) -> None:
+        """The protocol broke: stop the student's process; every later request fails too."""
+        self.broken = self.broken or error
+        self.close()
 
     def _read_exactly(self, n: int, timeout: float) -> bytes:
-        chunks, got = [], 0
+        buffer, got = bytearray(n), 0
+        view = memoryview(buffer)
         fd = self.proc.stdout.fileno()
+        end = time.monotonic() + timeout
         while got < n:
-            ready, _, _ = select.select([fd], [], [], timeout)
+            ready, _, _ = select.select([fd], [], [], max(0.0, end - time.monotonic()))
             if not ready:
-                self.close()
+                if self.deadline is not None and time.time() >= self.deadline:
+                    raise VerdictTimeout("límite de tiempo del notebook alcanzado")
                 raise VerdictError(f"sin respuesta en {timeout:.0f} s")
-            chunk = os.read(fd, n - got)
-            if not chunk:
+            count = os.readv(fd, [view[got:]])
+            if not count:
                 raise VerdictError("el proceso del estudiante terminó")
-            chunks.append(chunk)
-            got += len(chunk)
-        return b"".join(chunks)
+            got += count
+        return bytes(buffer)
 
     def request(self, meta: dict, arrays: dict):
+        if self.broken:
+            raise self.broken
         meta["rng"] = random_state_message(arrays)
         try:
             self.proc.stdin.write(pack(meta, arrays))
             self.proc.stdin.flush()
         except (BrokenPipeError, ValueError) as error:
-            raise VerdictError("el proceso del estudiante terminó") from error
+            self.fail(VerdictError("el proceso del estudiante terminó"))
+            raise self.broken from error
         reply, out = self._read(CALL_TIMEOUT)
         try:
             set_random_state(reply["rng"], out)
         except (KeyError, TypeError, ValueError, RuntimeError) as error:
-            raise VerdictError(f"respuesta ilegible: {error}") from error
+            self.fail(VerdictError(f"respuesta ilegible: {str(error)[:120]}"))
+            raise self.broken from error
         return reply, out
 
     def ask(self, kind: str, target, args=(), kwargs=None, attr: str | None = None):
@@ -370,12 +512,17 @@ def proxy(worker: Worker, name: str):
     return call
 
 
-def trusted_points(course: Path, student: str, notebook: str, groups: list[Path]) -> dict[str, float]:
-    """{grade_id: points} of one notebook's test cells, decided on the trusted side."""
+def trusted_points(course: Path, student: str, notebook: str, groups: list[Path],
+                   deadline: float | None = None) -> dict[str, float]:
+    """{grade_id: points} of one notebook's test cells, decided on the trusted side.
+
+    Raises VerdictError when the student's process breaks the protocol (a reply over
+    the limits, no reply, a dead process), VerdictTimeout past ``deadline`` (epoch s).
+    """
     from IPython.core.interactiveshell import InteractiveShell
 
     worker_cells, trusted, functions, values = cells_of(course, student, notebook)
-    worker = Worker(course, student, worker_cells, groups)
+    worker = Worker(course, student, worker_cells, groups, deadline)
     try:
         shell = InteractiveShell.instance()
         shell.reset(new_session=False)
@@ -396,6 +543,8 @@ def trusted_points(course: Path, student: str, notebook: str, groups: list[Path]
         for cell in trusted:
             # store_history: each cell gets its own execution count (marks counts per cell)
             result = shell.run_cell(cell["source"], store_history=True)
+            if worker.broken:  # the cell saw a void answer: no point of this notebook is decided
+                raise worker.broken
             if cell["points"] is None:
                 continue
             if not result.success:
@@ -415,12 +564,81 @@ def main(argv=None) -> int:
     real_stdout = sys.stdout
     sys.stdout = sys.stderr  # the test cells print; only the verdict goes to stdout
     try:
-        points = trusted_points(Path(course), student, notebook, groups)
+        points = trusted_points(Path(course), student, notebook, groups, deadline_from_env())
     except VerdictError as error:
-        print(json.dumps({"error": str(error)}), file=real_stdout)
+        print(json.dumps({"error": str(error), "timed_out": isinstance(error, VerdictTimeout)}),
+              file=real_stdout)
         return 1
     print(json.dumps({"points": points}), file=real_stdout)
     return 0
+
+
+@dataclass(frozen=True)
+class VerdictLimits:
+    """Resources of one verdict: the trusted process and the student's process, each in its cgroups."""
+
+    memory_bytes: int = 3 * 2**30           # the student's process (as its kernel), bytes
+    max_pids: int = 256
+    trusted_memory_bytes: int = 3 * 2**30   # the trusted process
+    trusted_max_pids: int = 1024
+
+
+def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits,
+                deadline: float, tag: str = "") -> dict:
+    """Run ``python -m coursetools.verdict`` for one notebook, each process in its own cgroups.
+
+    The trusted process joins a memory/pids/cpu cgroup of its own; the student's
+    process (started by it) joins another one. Both are killed, whatever happened,
+    when it ends or at ``deadline`` (epoch seconds: the notebook's wall-clock limit,
+    which the verdict's time counts in). ``tag`` names the cgroups and scratch folders.
+
+    Returns {"points": {grade_id: points}} or {"error": one line, "timed_out": bool},
+    plus "peak_bytes" (the trusted process's memory peak) and "log" (its stderr, tail).
+    """
+    tag = tag or f"{os.getpid()}-{abs(hash((student, notebook))) % 10**8}"
+    trusted_groups = sandbox.make_cgroups("trusted-" + tag, limits.trusted_memory_bytes,
+                                          limits.trusted_max_pids)
+    worker_groups = sandbox.make_cgroups("verdict-" + tag, limits.memory_bytes, limits.max_pids)
+    env = nbgrader_cli.environment({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, worker_groups)),
+                                    sandbox.ENV_TAG: tag, ENV_DEADLINE: repr(deadline)})
+    cmd = nbgrader_cli.in_cgroups([sys.executable, "-m", "coursetools.verdict", str(course), student,
+                                   notebook], trusted_groups)
+    peak_file = trusted_groups[0] / "memory.max_usage_in_bytes"
+    with tempfile.TemporaryFile() as log:  # its stderr: the test cells' prints (only the end is kept)
+        try:
+            proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=log,
+                                    stdin=subprocess.DEVNULL, text=True, errors="replace",
+                                    start_new_session=True)
+            try:
+                # The trusted process stops itself at the deadline; a few seconds later it is killed.
+                stdout, _ = proc.communicate(timeout=max(0.0, deadline - time.time()) + 5.0)
+                killed = False
+            except subprocess.TimeoutExpired:
+                killed = True
+        finally:
+            peak = int(peak_file.read_text()) if peak_file.exists() else 0
+            out_of_memory = sandbox.oom_killed(trusted_groups)
+            sandbox.kill_cgroups(worker_groups + trusted_groups)
+            sandbox.remove_scratch(tag)
+        if killed:
+            stdout, _ = proc.communicate()
+        log.seek(max(0, log.seek(0, os.SEEK_END) - 20_000))
+        stderr = log.read().decode("utf-8", errors="replace")
+    result = {"peak_bytes": peak, "log": stderr}
+    if killed:
+        return {**result, "error": "límite de tiempo del notebook alcanzado", "timed_out": True}
+    if out_of_memory:
+        return {**result, "error": f"memoria agotada en el proceso de confianza "
+                                   f"(límite {limits.trusted_memory_bytes / 2**30:.1f} GB)", "timed_out": False}
+    try:
+        answer = json.loads(stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        answer = {"error": (stderr.strip().splitlines() or ["sin salida"])[-1][:200]}
+    if not isinstance(answer, dict) or not ("points" in answer or "error" in answer):
+        answer = {"error": "respuesta del proceso de confianza ilegible"}
+    if "error" in answer:
+        answer = {"error": str(answer["error"])[:300], "timed_out": answer.get("timed_out") is True}
+    return {**result, **answer}
 
 
 if __name__ == "__main__":

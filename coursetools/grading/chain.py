@@ -45,6 +45,6 @@ def configure(c, course: str) -> None:
     c.SandboxedKernelManager.wall_seconds = LIMITS.notebook_seconds
     c.TrustedVerdict.course_root = course
     c.TrustedVerdict.notebook_seconds = LIMITS.notebook_seconds
-    c.TrimOutputs.output_bytes = LIMITS.output_bytes
+    c.TrimOutputs.text_bytes = LIMITS.output_bytes
     c.Autograde.sanitize_preprocessors = list(SANITIZE)
     c.Autograde.autograde_preprocessors = list(AUTOGRADE)

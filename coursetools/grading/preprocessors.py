@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -65,34 +63,18 @@ class StripHiddenTests(ClearHiddenTests):
         return cell, resources
 
 
-def trim_text_outputs(nb, limit: int) -> int:
-    """Cut text outputs (not images) longer than ``limit`` characters in place; return how many."""
-    cut = 0
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            fields = [("text", output)] if "text" in output else []
-            fields += [(mime, output["data"]) for mime in output.get("data", {})
-                       if mime.startswith("text/") and isinstance(output["data"][mime], str)]
-            for key, holder in fields:
-                if len(holder[key]) > limit:
-                    size = len(holder[key])
-                    holder[key] = holder[key][:limit] + (
-                        f"\n[... salida recortada: {size / 2**20:.1f} MB en total]\n")
-                    cut += 1
-    return cut
-
-
 class TrimOutputs(NbGraderPreprocessor):
-    """Bound the graded notebook's outputs (see ``trim_text_outputs``)."""
+    """Bound the graded notebook's outputs (``coursetools.output_limits``) before it is written."""
 
-    output_bytes = Integer(LIMITS.output_bytes, help="text kept per output").tag(config=True)
+    text_bytes = Integer(LIMITS.output_bytes, help="text kept per output field").tag(config=True)
 
     def preprocess(self, nb, resources):
-        limit = self.output_bytes
-        cut = trim_text_outputs(nb, limit)
-        if cut:
-            self.log.warning("salidas de más de %d KB recortadas: %d", limit // 2**10, cut)
-            resources.setdefault("lab2", {})["trimmed"] = cut
+        from ..output_limits import OutputLimits, trim_notebook
+
+        notes = trim_notebook(nb, OutputLimits(text_bytes=self.text_bytes))
+        if notes:
+            self.log.warning("salidas recortadas: %s", "; ".join(notes))
+            resources.setdefault("lab2", {})["trimmed"] = notes
         return nb, resources
 
 
@@ -108,32 +90,22 @@ class VerdictUnavailable(RuntimeError):
 
 
 def run_verdict(course: Path, student: str, notebook: str, deadline: float) -> dict[str, float]:
-    """{grade_id: points} of one notebook from ``python -m coursetools.verdict``, by ``deadline``
-    (``time.monotonic()`` seconds); the student's worker runs in its own cgroups."""
-    from .. import nbgrader_cli, sandbox
+    """{grade_id: points} of one notebook from ``coursetools.verdict.run_verdict``, stopped at
+    ``deadline`` (``time.monotonic()`` seconds); its log goes to ``grading/logs/``."""
+    from .. import sandbox
+    from ..verdict import VerdictLimits, run_verdict as run_trusted
 
-    tag = sandbox.job_tag("verdict", student, notebook)
-    groups = sandbox.make_cgroups("verdict-" + tag, LIMITS.memory_bytes, LIMITS.max_pids)
-    env = nbgrader_cli.environment({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, groups)),
-                                    sandbox.ENV_TAG: tag})
-    left = deadline - time.monotonic()
-    try:
-        if left <= 0:
-            raise subprocess.TimeoutExpired("verdict", 0)
-        done = subprocess.run([sys.executable, "-m", "coursetools.verdict", str(course), student,
-                               notebook], cwd=paths.ROOT, env=env, capture_output=True, text=True,
-                              timeout=left, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired as error:
-        raise VerdictUnavailable("sin respuesta dentro del límite de tiempo del notebook") from error
-    finally:
-        sandbox.kill_cgroups(groups)
-        sandbox.remove_scratch(tag)
-    try:
-        answer = json.loads(done.stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        answer = {"error": (done.stderr.strip().splitlines() or ["sin salida"])[-1][:200]}
+    answer = run_trusted(course, student, notebook, VerdictLimits(), time.time() + deadline - time.monotonic(),
+                         sandbox.job_tag("verdict", student, notebook))
+    logs = course / "grading" / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    (logs / f"{student}.{notebook}.verdict.log").write_text(
+        answer["log"] + f"\nmemoria máxima del proceso de confianza: {answer['peak_bytes']} bytes\n",
+        encoding="utf-8")
     if "error" in answer:
-        raise VerdictUnavailable(str(answer["error"])[:300])
+        error = VerdictUnavailable(answer["error"])
+        error.timed_out = bool(answer.get("timed_out"))
+        raise error
     return {str(k): float(v) for k, v in answer["points"].items()}
 
 
@@ -161,7 +133,9 @@ class TrustedVerdict(NbGraderPreprocessor):
                         grade.needs_manual_grade = True
                 row.flagged = True
                 gb.db.commit()
-                record.write_text(json.dumps({"error": str(error)}, ensure_ascii=False), "utf-8")
+                record.write_text(json.dumps({"error": str(error),
+                                              "timed_out": getattr(error, "timed_out", False)},
+                                             ensure_ascii=False), "utf-8")
                 raise
             hidden = hidden_test_ids(course, notebook)
             differ = []
@@ -184,7 +158,7 @@ class TrustedVerdict(NbGraderPreprocessor):
                     text=f"{mark} Prueba oculta: {fmt_points(trusted[grade_id])} de {fmt_points(most)} puntos "
                          "(calificada fuera de su notebook)\n")]
         review = ("la verificación externa corrige " + ", ".join(differ)) if differ else ""
-        trimmed = resources.get("lab2", {}).get("trimmed", 0)
+        trimmed = resources.get("lab2", {}).get("trimmed", [])
         record.write_text(json.dumps({"review": review, "points": trusted, "trimmed": trimmed},
                                      ensure_ascii=False), "utf-8")
         if review:
