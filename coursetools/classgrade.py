@@ -34,6 +34,8 @@ from .safetext import for_terminal
 
 GRADING = "grading"  # folder under the course (git-ignored): status, logs, work files
 
+VERDICT_MARGIN = 5.0  # seconds between the verdict's deadline and the job's kill
+
 GRADED, MISSING, INVALID, FAILED, TIMEOUT = "graded", "missing", "invalid", "failed", "timeout"
 STATUS_TEXT = {GRADED: "calificado", MISSING: "NO ENTREGADO", INVALID: "NO VÁLIDO",
                FAILED: "FALLÓ", TIMEOUT: "TIEMPO AGOTADO"}
@@ -168,6 +170,8 @@ def grade_notebook(course: Path, student: str, name: str,
         args += chain.UNPROTECTED
     record = verdict_file(course, student, name)
     record.unlink(missing_ok=True)
+    # The verdict stops itself a little before the job is killed, so its line says why.
+    args.append(f"--TrustedVerdict.deadline={time.time() + settings.timeout - VERDICT_MARGIN}")
     start = time.perf_counter()
     try:
         done = nbgrader_cli.start(args, course, env=env, timeout=settings.timeout,

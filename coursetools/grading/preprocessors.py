@@ -91,11 +91,11 @@ class VerdictUnavailable(RuntimeError):
 
 def run_verdict(course: Path, student: str, notebook: str, deadline: float) -> dict[str, float]:
     """{grade_id: points} of one notebook from ``coursetools.verdict.run_verdict``, stopped at
-    ``deadline`` (``time.monotonic()`` seconds); its log goes to ``grading/logs/``."""
+    ``deadline`` (epoch seconds); its log goes to ``grading/logs/``."""
     from .. import sandbox
     from ..verdict import VerdictLimits, run_verdict as run_trusted
 
-    answer = run_trusted(course, student, notebook, VerdictLimits(), time.time() + deadline - time.monotonic(),
+    answer = run_trusted(course, student, notebook, VerdictLimits(), deadline,
                          sandbox.job_tag("verdict", student, notebook))
     logs = course / "grading" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -115,11 +115,15 @@ class TrustedVerdict(NbGraderPreprocessor):
     course_root = Unicode("", help="the course folder (source/, submitted/)").tag(config=True)
     notebook_seconds = Float(LIMITS.notebook_seconds,
                              help="wall clock of one notebook, kernel and verdict").tag(config=True)
+    deadline = Float(0.0, help="epoch seconds by which the verdict must end (set by the class "
+                               "pool, a little before it kills the job); 0: the notebook's start "
+                               "plus notebook_seconds").tag(config=True)
 
     def preprocess(self, nb, resources):
         student, notebook = _ids(resources)
         course = Path(self.course_root or os.getcwd())
-        deadline = _STARTED.pop((student, notebook), time.monotonic()) + self.notebook_seconds
+        started = _STARTED.pop((student, notebook), time.monotonic())
+        deadline = self.deadline or time.time() + started + self.notebook_seconds - time.monotonic()
         record = verdict_file(course, student, notebook)
         record.parent.mkdir(parents=True, exist_ok=True)
         with Gradebook(resources["nbgrader"]["db_url"]) as gb:
