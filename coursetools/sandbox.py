@@ -20,7 +20,7 @@ settings, the kernel's IPC sockets) made on the host's ``/dev/shm`` tmpfs.
 ``SPACE_BYTES`` each. tmpfs pages are charged to the writer's memory cgroup, so
 all a kernel writes counts in its memory limit, never on a disk. Nothing else of the
 course: no notebook with hidden tests (nbgrader writes the one being graded,
-hidden tests restored, into the real autograded folder), no ``source/``, no
+hidden regions already removed, into the real autograded folder), no ``source/``, no
 gradebook, no other student, no instructor code. Everything else is read-only. There is no
 network. The kernel talks to nbgrader over IPC sockets in the scratch folder
 (a TCP port would need the network namespace shared). Interrupts are sent as
