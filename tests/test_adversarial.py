@@ -109,7 +109,9 @@ def test_a_fork_bomb_slows_its_own_notebook_only(attacked):
     # mark it did not earn, and its processes die.
     status, detail = _status(attacked, "ataque_bomba_fork")["parte1_numpy"]
     if status == classgrade.GRADED:
-        assert detail.endswith("procesos seguían vivos al terminar: eliminados"), detail
+        # its processes die with the kernel's pid namespace; any left in its cgroups are
+        # killed by the pool and named
+        assert detail == "" or detail.endswith("procesos seguían vivos al terminar: eliminados"), detail
         _assert_points(attacked, "ataque_bomba_fork", {"p1_e9_bonus_pool_backward": 0})
     elif status == classgrade.TIMEOUT:
         assert detail.startswith(f"detenido a los {TIMEOUT} s"), detail
