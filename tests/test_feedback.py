@@ -31,7 +31,7 @@ def test_feedback_shows_points_and_hidden_cell_descriptions(feedback_dir):
                          "parte1_numpy.html").read_text())
     assert "Score: 144.0 / 162.0" in text
     assert "Prueba oculta: stride 2 con pad 1 en imágenes no cuadradas." in text
-    assert "✗ prueba oculta [0/3 puntos]" in text
+    assert "✗ Prueba oculta: 0 de 3 puntos (calificada fuera de su notebook)" in text
 
 
 def test_scrub_replaces_tracebacks_and_quoted_hidden_lines():
@@ -82,7 +82,7 @@ def test_feedback_renders_in_headless_chromium_with_score_and_no_hidden_test(cou
     text = visible_text(dom)
     assert "Sus puntos por ejercicio" in text and "<td>Ejercicio 3</td><td>20 / 23</td>" in dom
     assert "Score: 144.0 / 162.0" in text
-    assert "✗ prueba oculta [0/3 puntos]" in text
+    assert "✗ Prueba oculta: 0 de 3 puntos (calificada fuera de su notebook)" in text
     secret = feedback.hidden_lines(course / "source" / paths.ASSIGNMENT, "parte1_numpy")
     assert [line for line in secret if line in text] == []
     assert dom.count("<math") >= 8

@@ -122,12 +122,18 @@ def test_perfect_submission_prints_the_original_numbers_and_no_stderr(course, gr
 
 
 def test_feedback_for_a_buggy_submission_shows_reason_and_hint(course, graded_class):
-    nb = nbformat.read(course / "autograded" / "bug_stride_ignored" / paths.ASSIGNMENT /
-                       "parte1_numpy.ipynb", as_version=4)
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") ==
-                "p1_e3_hidden_stride2")
-    text = "\n".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
-    assert "✗ prueba oculta [0/3 puntos]" in text and "Motivo:" in text
+    def outputs(student, grade_id):
+        nb = nbformat.read(course / "autograded" / student / paths.ASSIGNMENT / "parte1_numpy.ipynb",
+                           as_version=4)
+        cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+        return "\n".join(o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in cell.outputs)
+
+    # a visible check says why it failed; a hidden one (run on the trusted side only)
+    # shows its result and nothing of its inputs
+    assert "✗" in outputs("bug_pool_assign", "p1_e7_visible")
+    assert "Motivo:" in outputs("bug_pool_assign", "p1_e7_visible")
+    assert outputs("bug_stride_ignored", "p1_e3_hidden_stride2") == \
+        "✗ Prueba oculta: 0 de 3 puntos (calificada fuera de su notebook)\n"
 
 
 def test_written_answers_wait_for_a_manual_grade(graded_class):
