@@ -119,7 +119,7 @@ class Settings:
     sandboxed: bool = True          # kernel in coursetools.sandbox, points from the trusted verdict
     memory_bytes: int = LIMITS.memory_bytes  # per kernel (and per nbgrader process)
     max_pids: int = LIMITS.max_pids  # processes and threads per kernel
-    max_output_bytes: int = LIMITS.output_bytes  # text kept per output in the graded notebook
+    text_bytes: int = LIMITS.text_bytes  # text kept per output field in the graded notebook
 
     @property
     def staged(self) -> Path:
@@ -155,7 +155,7 @@ def grade_notebook(course: Path, student: str, name: str,
             f"--CourseDirectory.db_url=sqlite:///{db}",
             f"--CourseDirectory.submitted_directory={settings.staged}",
             f"--TrustedVerdict.notebook_seconds={settings.timeout}",
-            f"--TrimOutputs.text_bytes={settings.max_output_bytes}"]
+            f"--TrimOutputs.text_bytes={settings.text_bytes}"]
     kernel_groups: list[Path] = []
     grader_groups: list[Path] = []
     tag = sandbox.job_tag(student, name)

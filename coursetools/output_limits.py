@@ -22,21 +22,19 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .grading.limits import LIMITS, megabytes
+
 
 @dataclass(frozen=True)
 class OutputLimits:
     """Bytes kept in a graded notebook (characters of its JSON; images: their decoded bytes)."""
 
-    text_bytes: int = 256 * 2**10      # per text field
+    text_bytes: int = LIMITS.text_bytes  # per text field
     output_bytes: int = 5 * 2**20      # per output (or attachment), after text cuts
     notebook_bytes: int = 20 * 2**20   # all outputs and attachments of the notebook
 
 
-LIMITS = OutputLimits()
-
-
-def _mb(n: float) -> str:
-    return f"{n / 2**20:.1f} MB"
+OUTPUT_LIMITS = OutputLimits()
 
 
 def _limit(n: int) -> str:
@@ -75,12 +73,12 @@ def _cut_text(output: dict, limit: int) -> int:
     for key, holder in fields:
         if len(holder[key]) > limit:
             size = len(holder[key])
-            holder[key] = holder[key][:limit] + f"\n[... salida recortada: {_mb(size)} en total]\n"
+            holder[key] = holder[key][:limit] + f"\n[... salida recortada: {megabytes(size)} en total]\n"
             cut += 1
     return cut
 
 
-def trim_notebook(nb, limits: OutputLimits = LIMITS) -> list[str]:
+def trim_notebook(nb, limits: OutputLimits = OUTPUT_LIMITS) -> list[str]:
     """Bound the outputs and attachments of notebook node ``nb`` in place; the notes of what was cut."""
     notes, texts, omitted = [], 0, []
     total = 0
@@ -100,7 +98,7 @@ def trim_notebook(nb, limits: OutputLimits = LIMITS) -> list[str]:
                 else:
                     total += size
                     continue
-                line = f"{kind} de {_mb(size)} omitida: {why}"
+                line = f"{kind} de {megabytes(size)} omitida: {why}"
                 outputs[k] = _note(f"[{line}]")
                 total += _size(outputs[k])
                 omitted.append(line)
@@ -110,7 +108,7 @@ def trim_notebook(nb, limits: OutputLimits = LIMITS) -> list[str]:
                 size = _size(attachments[name])
                 if size > limits.output_bytes or total + size > limits.notebook_bytes:
                     del attachments[name]
-                    omitted.append(f"adjunto de {_mb(size)} omitido")
+                    omitted.append(f"adjunto de {megabytes(size)} omitido")
                 else:
                     total += size
     if texts:
@@ -123,7 +121,7 @@ def trim_notebook(nb, limits: OutputLimits = LIMITS) -> list[str]:
     return notes
 
 
-def trim_file(notebook: Path, limits: OutputLimits = LIMITS) -> list[str]:
+def trim_file(notebook: Path, limits: OutputLimits = OUTPUT_LIMITS) -> list[str]:
     """``trim_notebook`` on an ``.ipynb`` file, rewritten only when something was cut."""
     import nbformat
 

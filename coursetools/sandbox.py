@@ -17,7 +17,7 @@ folder's path a private empty folder (writable) holding only the trusted
 ``cnnlab/`` (read-only), plus a private scratch folder (IPython and matplotlib
 settings, the kernel's IPC sockets) made on the host's ``/dev/shm`` tmpfs.
 ``HOME``, ``TMPDIR``, the working folder and ``/dev/shm`` are private tmpfs of
-``SPACE_BYTES`` each. tmpfs pages are charged to the writer's memory cgroup, so
+``LIMITS.space_bytes`` each. tmpfs pages are charged to the writer's memory cgroup, so
 all a kernel writes counts in its memory limit, never on a disk. Nothing else of the
 course: no notebook with hidden tests (nbgrader writes the one being graded,
 hidden regions already removed, into the real autograded folder), no ``source/``, no
@@ -46,15 +46,14 @@ from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 
+from .grading.limits import LIMITS
 from .nbgrader_cli import in_cgroups
 from traitlets import Float, Int, List, Unicode, default
 
 NOBODY = 65534
 ENV_CGROUPS, ENV_READONLY, ENV_MATPLOTLIB = "LAB2_SANDBOX_CGROUPS", "LAB2_SANDBOX_READONLY", "LAB2_SANDBOX_MPL"
 ENV_TAG = "LAB2_SANDBOX_TAG"
-KERNEL_MANAGER = "coursetools.sandbox.SandboxedKernelManager"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
-SPACE_BYTES = 512 * 2**20  # each private tmpfs of a sandboxed process (HOME, TMPDIR, working folder, /dev/shm)
 _ETC = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts", "/etc/passwd",
         "/etc/group", "/etc/localtime", "/etc/nsswitch.conf", "/etc/alternatives"]
 
@@ -76,12 +75,12 @@ def bwrap_args(cwd: str, scratch: str, readonly: list[str], env: dict[str, str],
     """The bubblewrap command line (without the kernel command).
 
     ``space_bytes``: size of each private tmpfs (HOME, TMPDIR, the working folder,
-    ``/dev/shm``; default ``SPACE_BYTES``). Their pages are charged to the writer's
+    ``/dev/shm``; default ``LIMITS.space_bytes``). Their pages are charged to the writer's
     memory cgroup, so everything written there is counted in the process's memory limit.
     ``trusted``: the names in ``cwd`` the process may see (what nbgrader copied from
     ``source/``, e.g. ``cnnlab``); None: every name but notebooks and ``timestamp.txt``.
     """
-    size = ["--size", str(space_bytes or SPACE_BYTES)]
+    size = ["--size", str(space_bytes or LIMITS.space_bytes)]
     args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-user",
             "--uid", str(NOBODY), "--gid", str(NOBODY), "--cap-drop", "ALL",
             "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
@@ -122,8 +121,8 @@ def bwrap_args(cwd: str, scratch: str, readonly: list[str], env: dict[str, str],
 
 
 def sandboxed_command(cmd: list[str], cwd: str, scratch: str, readonly: list[str],
-                      env: dict[str, str], cgroups: list[Path], cpu_seconds: int = 900,
-                      file_bytes: int = 200 * 2**20, trusted: set[str] | None = None) -> list[str]:
+                      env: dict[str, str], cgroups: list[Path], cpu_seconds: int = LIMITS.cpu_seconds,
+                      file_bytes: int = LIMITS.file_bytes, trusted: set[str] | None = None) -> list[str]:
     """``cmd`` run in the job's cgroups, under CPU/file-size limits, inside bubblewrap."""
     return in_cgroups(["prlimit", f"--cpu={cpu_seconds}", f"--fsize={file_bytes}", "--"]
                       + bwrap_args(cwd, scratch, readonly, env, trusted=trusted) + cmd, cgroups)
@@ -206,10 +205,10 @@ class SandboxedKernelManager(AsyncKernelManager):
     matplotlib_cache = Unicode("", help="a matplotlib config folder with its font cache built").tag(config=True)
     course_root = Unicode("", help="the course folder: its photos are readable, and of the "
                                    "autograded folder only what source/ holds is shown").tag(config=True)
-    wall_seconds = Float(300.0, help="wall clock of one kernel when the manager makes its own "
-                                     "cgroups (the class pool kills the whole job itself)").tag(config=True)
-    memory_bytes = Int(3 * 2**30, help="memory limit of a kernel in its own cgroups").tag(config=True)
-    max_pids = Int(256, help="processes and threads of a kernel in its own cgroups").tag(config=True)
+    wall_seconds = Float(LIMITS.notebook_seconds, help="wall clock of one kernel when the manager "
+                         "makes its own cgroups (the class pool kills the whole job itself)").tag(config=True)
+    memory_bytes = Int(LIMITS.memory_bytes, help="memory limit of a kernel in its own cgroups").tag(config=True)
+    max_pids = Int(LIMITS.max_pids, help="processes and threads of a kernel in its own cgroups").tag(config=True)
 
     @default("cgroups")
     def _cgroups_default(self):
@@ -224,8 +223,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     def _matplotlib_cache_default(self):
         return os.environ.get(ENV_MATPLOTLIB, "")
 
-    cpu_seconds = Int(900, help="CPU time limit of the kernel, seconds").tag(config=True)
-    file_bytes = Int(200 * 2**20, help="largest file the kernel may write, bytes").tag(config=True)
+    cpu_seconds = Int(LIMITS.cpu_seconds, help="CPU time limit of the kernel, seconds").tag(config=True)
+    file_bytes = Int(LIMITS.file_bytes, help="largest file the kernel may write, bytes").tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -55,6 +55,7 @@ import nbformat
 import numpy as np
 
 from . import nbgrader_cli, paths, sandbox
+from .grading.limits import LIMITS, megabytes
 from .verdict_worker import (ERROR, KEPT, OBJECT, REF, TENSOR, decode, encode, pack,
                              random_state_message, set_random_state)
 
@@ -93,10 +94,6 @@ class VerdictTimeout(VerdictError):
     """The notebook's wall-clock limit was reached during the verdict."""
 
 
-def _mb(n: int) -> str:
-    return f"{n / 2**20:.1f} MB"
-
-
 def check_reply(data: bytes, limits: ReplyLimits = REPLY_LIMITS) -> None:
     """Raise VerdictError (one line, Spanish) unless the .npz ``data`` stays within ``limits``.
 
@@ -106,7 +103,7 @@ def check_reply(data: bytes, limits: ReplyLimits = REPLY_LIMITS) -> None:
     from numpy.lib import format as npy
 
     if len(data) > limits.reply_bytes:
-        raise VerdictError(f"respuesta rechazada: {_mb(len(data))} (límite {_mb(limits.reply_bytes)})")
+        raise VerdictError(f"respuesta rechazada: {megabytes(len(data))} (límite {megabytes(limits.reply_bytes)})")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -127,11 +124,11 @@ def check_reply(data: bytes, limits: ReplyLimits = REPLY_LIMITS) -> None:
             total_elements += elements
             total_bytes += elements * dtype.itemsize
             if name == "__meta__" and (shape != () or dtype.kind != "U" or dtype.itemsize // 4 > limits.meta_chars):
-                raise VerdictError(f"respuesta rechazada: descripción de {_mb(elements * dtype.itemsize)} "
+                raise VerdictError(f"respuesta rechazada: descripción de {megabytes(elements * dtype.itemsize)} "
                                    f"(límite {limits.meta_chars // 2**20}M caracteres)")
             if total_bytes > limits.array_bytes:
                 raise VerdictError(f"respuesta rechazada: la matriz {name[:40]!r} declara {shape} de {dtype}, "
-                                   f"{total_bytes / 2**30:.2f} GiB en total (límite {_mb(limits.array_bytes)})")
+                                   f"{total_bytes / 2**30:.2f} GiB en total (límite {megabytes(limits.array_bytes)})")
             if total_elements > limits.elements:
                 raise VerdictError(f"respuesta rechazada: {total_elements} elementos en total "
                                    f"(límite {limits.elements})")
@@ -333,7 +330,7 @@ class Worker:
             timeout = self._cap(timeout)
             size = int.from_bytes(self._read_exactly(8, timeout), "big")
             if size > REPLY_LIMITS.reply_bytes:
-                raise VerdictError(f"respuesta rechazada: {_mb(size)} (límite {_mb(REPLY_LIMITS.reply_bytes)})")
+                raise VerdictError(f"respuesta rechazada: {megabytes(size)} (límite {megabytes(REPLY_LIMITS.reply_bytes)})")
             return read_reply(self._read_exactly(size, timeout))
         except VerdictError as error:
             self.fail(error)
@@ -577,10 +574,10 @@ def main(argv=None) -> int:
 class VerdictLimits:
     """Resources of one verdict: the trusted process and the student's process, each in its cgroups."""
 
-    memory_bytes: int = 3 * 2**30           # the student's process (as its kernel), bytes
-    max_pids: int = 256
-    trusted_memory_bytes: int = 3 * 2**30   # the trusted process
-    trusted_max_pids: int = 1024
+    memory_bytes: int = LIMITS.memory_bytes           # the student's process (as its kernel), bytes
+    max_pids: int = LIMITS.max_pids
+    trusted_memory_bytes: int = LIMITS.trusted_memory_bytes  # the trusted process
+    trusted_max_pids: int = LIMITS.trusted_max_pids
 
 
 def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits,

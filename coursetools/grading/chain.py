@@ -16,8 +16,6 @@ nbgrader's command line (for code the instructor trusts).
 
 from __future__ import annotations
 
-from .limits import LIMITS
-
 KERNEL_MANAGER = "coursetools.sandbox.SandboxedKernelManager"
 PLAIN_KERNEL_MANAGER = "jupyter_client.manager.AsyncKernelManager"
 _PRE = "coursetools.grading.preprocessors."
@@ -35,16 +33,14 @@ UNPROTECTED = [f"--Execute.kernel_manager_class={PLAIN_KERNEL_MANAGER}", "--Trus
 
 
 def configure(c, course: str) -> None:
-    """Set the protected chain, the sandboxed kernel and the limits on nbgrader's config ``c``.
+    """Set the protected chain and the sandboxed kernel on nbgrader's config ``c`` (the limits
+    are the traits' defaults, from ``coursetools/grading/limits.py``).
 
     Classes are named, not imported: should ``coursetools`` be missing, nbgrader
     fails on the first notebook instead of grading it unprotected.
     """
     c.Execute.kernel_manager_class = KERNEL_MANAGER
     c.SandboxedKernelManager.course_root = course
-    c.SandboxedKernelManager.wall_seconds = LIMITS.notebook_seconds
     c.TrustedVerdict.course_root = course
-    c.TrustedVerdict.notebook_seconds = LIMITS.notebook_seconds
-    c.TrimOutputs.text_bytes = LIMITS.output_bytes
     c.Autograde.sanitize_preprocessors = list(SANITIZE)
     c.Autograde.autograde_preprocessors = list(AUTOGRADE)

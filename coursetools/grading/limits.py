@@ -15,10 +15,18 @@ class Limits:
     notebook_seconds: float = 300.0      # wall clock for one notebook: kernel + trusted verdict
     cpu_seconds: int = 900               # CPU time of one sandboxed process
     file_bytes: int = 200 * 2**20        # largest file a sandboxed process may write
-    output_bytes: int = 256 * 2**10      # text kept per output in the graded notebook
+    space_bytes: int = 512 * 2**20       # each private tmpfs of one (HOME, TMPDIR, cwd, /dev/shm)
+    text_bytes: int = 256 * 2**10        # text kept per output field in the graded notebook
+    trusted_memory_bytes: int = 3 * 2**30  # the trusted verdict process
+    trusted_max_pids: int = 1024         # ... its processes and threads
     notebook_bytes: int = 20 * 2**20     # a submitted notebook larger than this is not parsed
     notebook_cells: int = 2_000          # ... nor one with more cells
     notebook_depth: int = 64             # ... nor one whose JSON nests deeper
 
 
 LIMITS = Limits()
+
+
+def megabytes(n: float) -> str:
+    """2**20 -> "1.0 MB" (how every limit message writes a size)."""
+    return f"{n / 2**20:.1f} MB"

@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from .limits import LIMITS, Limits
+from .limits import LIMITS, Limits, megabytes
 
 MISSING, INVALID = "missing", "invalid"
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)  # strings (skipped) and brackets
@@ -44,7 +44,7 @@ def json_depth(text: str, stop_at: int) -> int:
 
 
 def _size(n: int) -> str:
-    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 2**10:.0f} KB"
+    return megabytes(n) if n >= 2**20 else f"{n / 2**10:.0f} KB"
 
 
 def read(path: Path, limits: Limits = LIMITS):

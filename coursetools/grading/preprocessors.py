@@ -9,7 +9,7 @@ Sanitize chain (the submitted notebook -> ``autograded/``), after nbgrader's
 
 Autograde chain (runs the notebook in the sandboxed kernel), after ``Execute``:
 
-- ``TrimOutputs``: text outputs longer than ``Limits.output_bytes`` are cut, with a note.
+- ``TrimOutputs``: outputs bounded (``coursetools.output_limits``), with a note of what was cut.
 - ``TrustedVerdict`` (after ``SaveAutoGrades``): the test cells, hidden ones
   included, run on the trusted side (``coursetools.verdict``) and their points
   replace the kernel's in the gradebook; each hidden test cell's output becomes
@@ -66,7 +66,7 @@ class StripHiddenTests(ClearHiddenTests):
 class TrimOutputs(NbGraderPreprocessor):
     """Bound the graded notebook's outputs (``coursetools.output_limits``) before it is written."""
 
-    text_bytes = Integer(LIMITS.output_bytes, help="text kept per output field").tag(config=True)
+    text_bytes = Integer(LIMITS.text_bytes, help="text kept per output field").tag(config=True)
 
     def preprocess(self, nb, resources):
         from ..output_limits import OutputLimits, trim_notebook
