@@ -30,13 +30,14 @@ from . import gradebook, nbgrader_cli, paths, sandbox
 from .grading import chain, notebook_bounds
 from .grading.limits import LIMITS
 from .grading.preprocessors import verdict_file
-from .safetext import for_terminal
+from .safetext import failure_line, for_terminal
 
-GRADING = "grading"  # folder under the course (git-ignored): status, logs, work files
+GRADING = paths.GRADING
 
 VERDICT_MARGIN = 5.0  # seconds between the verdict's deadline and the job's kill
 
-GRADED, MISSING, INVALID, FAILED, TIMEOUT = "graded", "missing", "invalid", "failed", "timeout"
+MISSING, INVALID = notebook_bounds.MISSING, notebook_bounds.INVALID  # decided before anything runs
+GRADED, FAILED, TIMEOUT = "graded", "failed", "timeout"
 STATUS_TEXT = {GRADED: "calificado", MISSING: "NO ENTREGADO", INVALID: "NO VÁLIDO",
                FAILED: "FALLÓ", TIMEOUT: "TIEMPO AGOTADO"}
 STATUS_SHORT = {GRADED: "", MISSING: "falta", INVALID: "inválido", FAILED: "falló",
@@ -68,17 +69,6 @@ def submitted_students(course: Path) -> list[str]:
     """Students with a ``submitted/<student>/lab2`` folder, sorted."""
     return sorted(p.parent.name for p in (course / "submitted").glob(f"*/{paths.ASSIGNMENT}")
                   if p.is_dir())
-
-
-def notebook_problem(path: Path) -> tuple[str, str] | None:
-    """(status, reason) when a submitted notebook cannot be graded, else None (bounded read)."""
-    return notebook_bounds.problem(path)
-
-
-def failure_line(step: str, error: BaseException) -> str:
-    """One line for an exception that cost one student's notebook: the step, the type, the message."""
-    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{step}: {type(error).__name__}" + (f": {message[:160]}" if message else "")
 
 
 def _error_line(log: str) -> str:
@@ -146,7 +136,7 @@ def grade_notebook(course: Path, student: str, name: str,
                    settings: Settings) -> tuple[Outcome, Path | None]:
     """Autograde one notebook in its own nbgrader process; return its outcome and private db."""
     path = course / "submitted" / student / paths.ASSIGNMENT / f"{name}.ipynb"
-    problem = notebook_problem(path)
+    problem = notebook_bounds.problem(path)
     if problem:
         return Outcome(student, name, *problem), None
     db = settings.work / f"{student}.{name}.db"
@@ -164,7 +154,6 @@ def grade_notebook(course: Path, student: str, name: str,
         kernel_groups = sandbox.make_cgroups("kernel-" + tag, settings.memory_bytes, settings.max_pids)
         grader_groups = sandbox.make_cgroups("grader-" + tag, settings.memory_bytes, LIMITS.grader_pids)
         env.update({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, kernel_groups)),
-                    sandbox.ENV_READONLY: os.pathsep.join(sandbox.data_paths(course)),
                     sandbox.ENV_MATPLOTLIB: str(settings.work / "matplotlib")})
     else:
         args += chain.UNPROTECTED
@@ -310,12 +299,7 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     if sandboxed:
-        failed = sandbox.self_test()
-        if failed:
-            raise sandbox.SandboxError(
-                "the sandbox's limits do not hold on this machine (" + "; ".join(failed)
-                + "): no student code was run. Fix it, or grade with --no-sandbox on a machine "
-                "you trust.")
+        sandbox.require_self_test(again=True)  # once per class run, before any student code
         sandbox.build_matplotlib_cache(work / "matplotlib")
     settings = Settings(work=work, template=make_template(course, work), timeout=timeout,
                         sandboxed=sandboxed)

@@ -25,7 +25,8 @@ from pathlib import Path
 from nbgrader.plugins import ExtractorPlugin
 
 from . import classgrade, late, lms_download, paths
-from .safetext import for_terminal
+from .grading import notebook_bounds
+from .safetext import failure_line, for_terminal
 
 DOWNLOAD_KEY = "(descarga)"  # inventory key of lines about the download itself (no student id has "(")
 COURSE_COMMAND = "python -m coursetools collect --zip DESCARGA.zip"
@@ -54,7 +55,7 @@ def inventory(course: Path) -> dict[str, list[str]]:
         lines = []
         try:  # whatever one folder holds costs that student's line only
             for name in paths.NOTEBOOKS:
-                problem = classgrade.notebook_problem(folder / f"{name}.ipynb")
+                problem = notebook_bounds.problem(folder / f"{name}.ipynb")
                 lines.append(for_terminal(f"{name}: {classgrade.STATUS_TEXT[problem[0]]}: {problem[1]}")
                              if problem else f"{name}: ok")
             lines += lms_download.notes_of(course, student)
@@ -65,6 +66,6 @@ def inventory(course: Path) -> dict[str, list[str]]:
             else:
                 lines.append(f"entregado: {when.isoformat(' ', 'minutes') if when else 'sin marca de tiempo'}")
         except Exception as error:  # noqa: BLE001
-            lines.append(for_terminal(classgrade.failure_line("no se pudo revisar la entrega", error)))
+            lines.append(for_terminal(failure_line("no se pudo revisar la entrega", error)))
         out[for_terminal(student)] = lines
     return out

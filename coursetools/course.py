@@ -11,6 +11,7 @@ from pathlib import Path
 from . import classgrade, collect, examples, export, gradebook, late, paths, release, report
 from .grading.limits import LIMITS
 from . import feedback as feedback_html
+from .safetext import for_terminal
 
 DEMO_ZIP = Path("downloaded") / "ejemplo-lms.zip"  # under the course; git-ignored
 
@@ -42,9 +43,9 @@ def autograde(course: Path, students: list[str] | None = None, workers: int | No
 def feedback(course: Path) -> Path:
     """Feedback HTML per student, without hidden tests (see coursetools.feedback); one line
     per student (or notebook) left without a page."""
-    target = feedback_html.generate(course)
-    for who, why in sorted(feedback_html.LAST_FAILURES.items()):
-        print(f"{who}: {why}")
+    target, failures = feedback_html.generate(course)
+    for who, why in sorted(failures.items()):
+        print(for_terminal(f"{who}: {why}"))
     return target
 
 

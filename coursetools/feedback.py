@@ -30,6 +30,7 @@ from pathlib import Path
 import nbformat
 
 from . import gradebook, inert, nbgrader_cli, notebooks, paths
+from .safetext import failure_line
 
 SCRUBBED = ".feedback_source"  # folder under the course, git-ignored
 _HIDDEN_NOTE = "[línea omitida: cita una prueba oculta]"
@@ -105,15 +106,14 @@ def scrub(nb: nbformat.NotebookNode, release: dict, secret: set[str]) -> nbforma
     return nb
 
 
-LAST_FAILURES: dict[str, str] = {}  # "student[/notebook]" -> why no page, of the last ``generate``
 _FAILED_STUDENT = re.compile(r"There was an error processing assignment '[^']*' for student '([^']*)'")
 
 
-def generate(course: Path) -> Path:
+def generate(course: Path) -> tuple[Path, dict[str, str]]:
     """Scrub ``autograded/`` into ``.feedback_source/`` and render ``feedback/`` from it.
 
-    A student whose notebook cannot be scrubbed or rendered gets no page for it, and a
-    line in ``LAST_FAILURES``; everyone else's pages are made.
+    Returns the feedback folder and {"student[/notebook]": why it has no page}: a
+    notebook that cannot be scrubbed or rendered costs its own page only.
     """
     release_dir = course / "release" / paths.ASSIGNMENT
     source_dir = course / "source" / paths.ASSIGNMENT
@@ -137,8 +137,6 @@ def generate(course: Path) -> Path:
                 nb = scrub(nbformat.read(path, as_version=4), release, secret)
                 nbformat.write(nb, out / path.name)
             except Exception as error:  # noqa: BLE001
-                from .classgrade import failure_line
-
                 failures[f"{student}/{name}"] = failure_line("sin retroalimentación", error)
         timestamp = folder / "timestamp.txt"
         if timestamp.exists():
@@ -149,13 +147,11 @@ def generate(course: Path) -> Path:
         failures.setdefault(student, "sin retroalimentación: nbgrader generate_feedback falló "
                                      "(grading/logs/feedback.log)")
     if done.returncode != 0:
-        log = course / "grading" / "logs" / "feedback.log"
+        log = course / paths.GRADING / "logs" / "feedback.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(done.log, encoding="utf-8")
         if not failures:
             raise nbgrader_cli.NbgraderError("nbgrader generate_feedback failed: " + done.log[-2000:])
-    LAST_FAILURES.clear()
-    LAST_FAILURES.update(failures)
     marks = gradebook.read_marks(course)
     for page in (course / "feedback").glob(f"*/{paths.ASSIGNMENT}/*.html"):
         student, prefix = page.parent.parent.name, paths.NOTEBOOKS.get(page.stem)
@@ -163,7 +159,7 @@ def generate(course: Path) -> Path:
         if student in marks and prefix:
             text = add_summary(text, marks[student], prefix)
         page.write_text(inert.with_policy(text), encoding="utf-8")
-    return course / "feedback"
+    return course / "feedback", failures
 
 
 def add_summary(page: str, marks: gradebook.Submission, prefix: str) -> str:

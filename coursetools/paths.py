@@ -12,4 +12,5 @@ EXAMPLES = ROOT / "examples"                   # example submissions as code per
 HELPER_PACKAGE = ROOT / "cnnlab"               # what the release carries
 NOTEBOOKS = {"parte1_numpy": "p1", "parte2_pytorch": "p2"}  # notebook -> grade_id prefix
 PART_OF = {prefix: name for name, prefix in NOTEBOOKS.items()}  # grade_id prefix -> notebook
+GRADING = "grading"  # folder under a course (git-ignored): status, verdicts, logs, work files
 IDENTITY_CELL = "p1_e0_solution"  # carnés and typed signatures of both partners

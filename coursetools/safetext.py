@@ -5,6 +5,9 @@ paragraph separators, and invisible format characters (bidi overrides such as
 U+202E, zero-width characters) become visible escapes like ``\\x1b`` or
 ``\\u202e``; everything else is kept. Idempotent: the escapes are printable.
 
+``failure_line(step, error)``: one line for an exception that cost one
+student's result: the step, the exception's type, its first line.
+
 ``for_spreadsheet(s)``: a CSV cell a spreadsheet would read as a formula
 (OWASP's CSV-injection rule: it starts with ``=``, ``+``, ``-``, ``@``, TAB or
 CR, or their full-width forms) gets a leading ``'``, so it shows as the text it
@@ -44,3 +47,9 @@ def for_spreadsheet(text: object) -> str:
     if s.startswith(_FORMULA_START) and not _NUMBER.fullmatch(s):
         return "'" + s
     return s
+
+
+def failure_line(step: str, error: BaseException) -> str:
+    """One line for an exception that cost one student's notebook: the step, the type, the message."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{step}: {type(error).__name__}" + (f": {message[:160]}" if message else "")

@@ -51,7 +51,7 @@ from .nbgrader_cli import in_cgroups
 from traitlets import Float, Int, List, Unicode, default
 
 NOBODY = 65534
-ENV_CGROUPS, ENV_READONLY, ENV_MATPLOTLIB = "LAB2_SANDBOX_CGROUPS", "LAB2_SANDBOX_READONLY", "LAB2_SANDBOX_MPL"
+ENV_CGROUPS, ENV_MATPLOTLIB = "LAB2_SANDBOX_CGROUPS", "LAB2_SANDBOX_MPL"
 ENV_TAG = "LAB2_SANDBOX_TAG"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 _ETC = ["/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts", "/etc/passwd",
@@ -216,8 +216,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     @default("readonly")
     def _readonly_default(self):
-        from_env = [p for p in os.environ.get(ENV_READONLY, "").split(os.pathsep) if p]
-        return from_env or (data_paths(Path(self.course_root)) if self.course_root else [])
+        return data_paths(Path(self.course_root)) if self.course_root else []
 
     @default("matplotlib_cache")
     def _matplotlib_cache_default(self):
@@ -293,10 +292,11 @@ _SELF_TEST: list[str] | None = None  # what failed in this process's self-test (
 _MPL_CACHE: str | None = None
 
 
-def require_self_test() -> None:
-    """Run the self-test once per process; raise SandboxError (one line) when a limit does not hold."""
+def require_self_test(again: bool = False) -> None:
+    """Run the self-test once per process (``again``: run it anew); raise SandboxError (one
+    line) when a limit does not hold."""
     global _SELF_TEST
-    if _SELF_TEST is None:
+    if _SELF_TEST is None or again:
         try:
             _SELF_TEST = self_test()
         except SandboxError as error:

@@ -34,7 +34,7 @@ from .. import paths
 from ..gradebook import fmt_points
 from .limits import LIMITS
 
-VERDICTS = Path("grading") / "verdicts"  # under the course: what the trusted verdict found
+VERDICTS = Path(paths.GRADING) / "verdicts"  # under the course: what the trusted verdict found
 _STARTED: dict[tuple[str, str], float] = {}  # (student, notebook) -> time.monotonic() at sanitizing
 
 
@@ -86,7 +86,12 @@ def hidden_test_ids(course: Path, notebook: str) -> set[str]:
 
 
 class VerdictUnavailable(RuntimeError):
-    """The trusted verdict could not be computed (the student's process died, hung, or lied)."""
+    """The trusted verdict could not be computed (the student's process died, hung, or lied);
+    ``timed_out``: it was stopped at the notebook's deadline."""
+
+    def __init__(self, message: str, timed_out: bool = False):
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 def run_verdict(course: Path, student: str, notebook: str, deadline: float) -> dict[str, float]:
@@ -97,15 +102,13 @@ def run_verdict(course: Path, student: str, notebook: str, deadline: float) -> d
 
     answer = run_trusted(course, student, notebook, VerdictLimits(), deadline,
                          sandbox.job_tag("verdict", student, notebook))
-    logs = course / "grading" / "logs"
+    logs = course / paths.GRADING / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     (logs / f"{student}.{notebook}.verdict.log").write_text(
         answer["log"] + f"\nmemoria máxima del proceso de confianza: {answer['peak_bytes']} bytes\n",
         encoding="utf-8")
     if "error" in answer:
-        error = VerdictUnavailable(answer["error"])
-        error.timed_out = bool(answer.get("timed_out"))
-        raise error
+        raise VerdictUnavailable(answer["error"], bool(answer.get("timed_out")))
     return {str(k): float(v) for k, v in answer["points"].items()}
 
 
@@ -138,7 +141,7 @@ class TrustedVerdict(NbGraderPreprocessor):
                 row.flagged = True
                 gb.db.commit()
                 record.write_text(json.dumps({"error": str(error),
-                                              "timed_out": getattr(error, "timed_out", False)},
+                                              "timed_out": error.timed_out},
                                              ensure_ascii=False), "utf-8")
                 raise
             hidden = hidden_test_ids(course, notebook)
