@@ -312,7 +312,10 @@ def _own_matplotlib_cache() -> str:
     """A matplotlib font cache built once per process (a fresh HOME would warn on stderr)."""
     global _MPL_CACHE
     if _MPL_CACHE is None:
+        import atexit
+
         _MPL_CACHE = str(build_matplotlib_cache(Path(tempfile.mkdtemp(prefix="lab2-mpl-"))))
+        atexit.register(shutil.rmtree, _MPL_CACHE, True)  # gone with the process
     return _MPL_CACHE
 
 
