@@ -1,8 +1,24 @@
-"""Timing a few implementations of the same operation and drawing the comparison."""
+"""Timing a few implementations of the same operation and drawing the comparison,
+and the bonus rule: a vectorised layer runs no Python loop over output positions."""
 
 from __future__ import annotations
 
 import time
+
+TURNS_PER_BUDGET = 4   # the time budget: one calibrated loop turn per 4 output positions
+CALIBRATION_TURNS = 2000
+
+# CPU seconds used so far by whoever runs the function under test: this process by
+# default. The trusted grader, whose student functions run in another process, adds
+# that process's CPU time (read from its cgroup). CPU time, unlike wall time, does not
+# grow when other work shares the machine.
+cpu_clock = time.process_time
+
+
+def _cpu_time(fn, *args) -> float:
+    start = cpu_clock()
+    fn(*args)
+    return cpu_clock() - start
 
 
 def best_time(fn, *args, repeat: int = 3, **kwargs) -> float:
@@ -34,3 +50,50 @@ def bar_chart(times: dict[str, float], title: str):
     ax.set_xlim(fastest / 3, max(values) * 30)
     fig.tight_layout()
     plt.show()
+
+
+def loop_turn_seconds(turns: int = CALIBRATION_TURNS) -> float:
+    """CPU seconds of one turn of a Python loop that slices a tiny array and sums it with
+    NumPy (best of 3 runs of ``turns`` turns, measured now, in this process)."""
+    import numpy as np
+
+    x = np.arange(16.0).reshape(4, 4)
+
+    def loop():
+        for i in range(turns):
+            x[i % 3:i % 3 + 2, 0:2].sum()
+
+    return min(_cpu_time(loop) for _ in range(3)) / turns
+
+
+def sin_bucles(func, args: tuple, posiciones: int, nombre: str):
+    """``func(*args)``, checked to be free of Python loops over output positions.
+
+    The rule (stated to the student): on this large input, the call must use less
+    CPU time than a Python loop would spend turning once per ``TURNS_PER_BUDGET``
+    output positions (``posiciones``: images x rows x columns of the output), each
+    turn slicing a tiny array and summing it with NumPy, measured just before on the
+    same machine. A loop over images, rows, columns or channels of the output cannot
+    meet it; a loop over the f x f positions inside a filter can. Best of 3 calls
+    (a call far over the budget ends the check). Returns the first call's result.
+    Raises ``CheckFailed`` (Spanish) when the budget is not met.
+    """
+    from .checks import CheckFailed
+
+    budget = posiciones * loop_turn_seconds() / TURNS_PER_BUDGET
+    result, best = None, float("inf")
+    for attempt in range(3):
+        start = cpu_clock()
+        value = func(*args)
+        best = min(best, cpu_clock() - start)
+        if attempt == 0:
+            result = value
+        if best <= budget or best > 5 * budget:
+            break
+    if best > budget:
+        raise CheckFailed(
+            f"{nombre} usó {1000 * best:.0f} ms de CPU en un lote con {posiciones} posiciones de "
+            f"salida; el bonus pide menos de {1000 * budget:.0f} ms (lo que tarda Python en dar una vuelta "
+            f"de bucle por cada {TURNS_PER_BUDGET} posiciones): quite los bucles sobre imágenes, "
+            "filas, columnas y canales")
+    return result

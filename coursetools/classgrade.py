@@ -237,6 +237,7 @@ def merge_notebook(course: Path, db: Path, student: str, name: str) -> None:
         for grade in graded.grades:
             row = gb.find_grade(grade.name, name, paths.ASSIGNMENT, student)
             row.auto_score = grade.auto_score
+            row.extra_credit = grade.extra_credit
             if row.manual_score is None:
                 row.needs_manual_grade = grade.needs_manual_grade
         for comment in graded.comments:
@@ -257,6 +258,7 @@ def record_unusable(course: Path, student: str, name: str, score: float | None) 
         _submission(gb, student)
         for grade in gb.find_submission_notebook(name, paths.ASSIGNMENT, student).grades:
             grade.auto_score = score
+            grade.extra_credit = None
             if grade.manual_score is None:
                 grade.needs_manual_grade = False
         gb.db.commit()

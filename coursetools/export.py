@@ -4,7 +4,9 @@ A notebook that was not graded (not submitted, not a valid notebook, failed,
 timed out: see ``grading/status.json``) shows that word in its exercises'
 columns instead of a number, so no 0 is silent; written answers still waiting
 for formgrader are listed in ``pendiente_manual``. The late policy
-(``coursetools.late``) turns ``puntos`` into ``total``.
+(``coursetools.late``) turns ``puntos`` into ``total``: ``total`` = (``puntos`` +
+``bonus``, never above ``maximo``) x ``factor_tarde``, and ``nota`` is ``total`` over
+``maximo`` on a 0-100 scale (the lab's grade: both notebooks' points added, see the README).
 """
 
 from __future__ import annotations
@@ -53,9 +55,9 @@ def identity(notebook: Path) -> dict[str, str]:
 
 
 def exercises(marks: dict[str, gradebook.Submission]) -> list[str]:
-    """Exercise ids present in the gradebook, in notebook order (p1_e1 ... p2_e6)."""
-    found = {gradebook.exercise_of(g) for s in marks.values() for g in s.cells}
-    return sorted(found, key=lambda e: (e.split("_")[0], int(e.split("_")[1][1:])))
+    """Exercise ids present in the gradebook, in notebook order (p1_e1 ... p2_e6), bonus included."""
+    return gradebook.exercise_order({gradebook.exercise_of(g) for s in marks.values()
+                                     for g in list(s.cells) + list(s.extra)})
 
 
 def _num(x: float) -> str:
@@ -70,7 +72,7 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
     columns_ex = exercises(marks)
     columns = (["estudiante", "carne_1", "firma_1", "carne_2", "firma_2", "estado", "entregado",
                 "dias_tarde"] + columns_ex + [f"total_{n}" for n in paths.NOTEBOOKS]
-               + ["puntos", "maximo", "factor_tarde", "total", "pendiente_manual"])
+               + ["puntos", "bonus", "maximo", "factor_tarde", "total", "nota", "pendiente_manual"])
     out = []
     for student in sorted(set(marks) | set(status)):
         sub = marks.get(student, gradebook.Submission(student))
@@ -88,13 +90,15 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
                or ("calificado" if student in marks else "sin calificar"),
                "entregado": when.astimezone(policy.due.tzinfo).isoformat(" ", "minutes") if when else "",
                "dias_tarde": str(policy.days_late(when))}
-        by_ex = sub.by_exercise()
+        by_ex, extra = sub.by_exercise(), sub.extra_by_exercise()
         for ex in columns_ex:
             notebook = paths.PART_OF[ex.split("_")[0]]
             if notebook in ungraded:
                 row[ex] = classgrade.STATUS_TEXT[ungraded[notebook].status]
+            elif ex in by_ex:
+                row[ex] = _num(by_ex[ex][0])
             else:
-                row[ex] = _num(by_ex[ex][0]) if ex in by_ex else ""
+                row[ex] = _num(extra[ex][0]) if ex in extra else ""
         got_all, full_all = 0.0, 0.0
         for notebook, prefix in paths.NOTEBOOKS.items():
             cells = {g: v for g, v in sub.cells.items() if g.startswith(prefix + "_")}
@@ -103,8 +107,10 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
             row[f"total_{notebook}"] = (classgrade.STATUS_TEXT[ungraded[notebook].status]
                                         if notebook in ungraded else _num(got))
         factor = policy.factor(when)
-        row.update(puntos=_num(got_all), maximo=_num(full_all), factor_tarde=f"{factor:.2f}",
-                   total=_num(round(got_all * factor, 2)),
+        total = round(sub.points() * factor, 2)
+        row.update(puntos=_num(got_all), bonus=_num(sub.extra_total[0]), maximo=_num(full_all),
+                   factor_tarde=f"{factor:.2f}", total=_num(total),
+                   nota=_num(round(100 * total / full_all, 2)) if full_all else "",
                    pendiente_manual=" ".join(sorted(g for g, (s, _) in sub.cells.items() if s is None)))
         out.append(row)
     return columns, out

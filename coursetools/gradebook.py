@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from .points import bonus_cells
 from .safetext import for_terminal
 
 
@@ -24,14 +25,19 @@ def exercise_of(grade_id: str) -> str:
 
 @dataclass
 class Submission:
-    """Marks of one student: {grade_id: (score, max_score)} over all notebooks.
+    """Marks of one student over all notebooks.
 
-    ``score`` is None for a cell that still waits for a manual grade, or that was
-    never graded (its notebook failed: see ``classgrade``).
+    ``cells``: {grade_id: (score, max_score)} of the required cells (extra credit not
+    included); ``score`` is None for a cell that still waits for a manual grade, or that
+    was never graded (its notebook failed: see ``classgrade``).
+    ``extra``: {grade_id: (extra credit, bonus points the cell offers)} of the bonus cells
+    (``coursetools.bonus``) and of any cell given extra credit in formgrader; the credit is
+    None when the cell was never graded.
     """
 
     student: str
     cells: dict[str, tuple[float | None, float]] = field(default_factory=dict)
+    extra: dict[str, tuple[float | None, float]] = field(default_factory=dict)
 
     def by_exercise(self) -> dict[str, tuple[float, float, bool]]:
         """{exercise: (score, max_score, some cell still needs a manual grade)}."""
@@ -49,8 +55,32 @@ class Submission:
 
     @property
     def total(self) -> tuple[float, float]:
+        """(points, maximum) of the required cells: extra credit apart."""
         return (sum(s or 0.0 for s, _ in self.cells.values()),
                 sum(m for _, m in self.cells.values()))
+
+    def extra_by_exercise(self) -> dict[str, tuple[float, float]]:
+        """{exercise: (extra credit earned, bonus offered)}."""
+        out: dict[str, list] = {}
+        for grade_id, (earned, worth) in self.extra.items():
+            row = out.setdefault(exercise_of(grade_id), [0.0, 0.0])
+            row[0] += earned or 0.0
+            row[1] += worth
+        return {k: tuple(v) for k, v in out.items()}
+
+    @property
+    def extra_total(self) -> tuple[float, float]:
+        """(extra credit earned, bonus offered) over all notebooks."""
+        return (sum(e or 0.0 for e, _ in self.extra.values()), sum(w for _, w in self.extra.values()))
+
+    def points(self, notebooks=None) -> float:
+        """The points that count: required points plus extra credit, never above the maximum
+        (the bonus makes up for lost points; it cannot raise a grade past 100 %)."""
+        prefixes = tuple(p + "_" for p in (notebooks or paths.NOTEBOOKS.values()))
+        got = sum(s or 0.0 for g, (s, _) in self.cells.items() if g.startswith(prefixes))
+        full = sum(m for g, (_, m) in self.cells.items() if g.startswith(prefixes))
+        extra = sum(e or 0.0 for g, (e, _) in self.extra.items() if g.startswith(prefixes))
+        return min(full, got + extra)
 
 
 def read_marks(course: Path, assignment: str = paths.ASSIGNMENT) -> dict[str, Submission]:
@@ -58,6 +88,7 @@ def read_marks(course: Path, assignment: str = paths.ASSIGNMENT) -> dict[str, Su
     from nbgrader.api import Gradebook, MissingEntry
 
     cfg = course_config(course)
+    worth = bonus_cells(course)
     result = {}
     with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
         for student in gb.students:
@@ -69,7 +100,13 @@ def read_marks(course: Path, assignment: str = paths.ASSIGNMENT) -> dict[str, Su
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
                     ungraded = grade.auto_score is None and grade.manual_score is None
-                    score = None if grade.needs_manual_grade or ungraded else grade.score
+                    if grade.name in worth or grade.extra_credit:
+                        marks.extra[grade.name] = (None if ungraded else grade.extra_credit or 0.0,
+                                                   worth.get(grade.name, 0.0))
+                    if grade.name in worth:
+                        continue
+                    given = grade.manual_score if grade.manual_score is not None else grade.auto_score
+                    score = None if grade.needs_manual_grade or ungraded else given
                     marks.cells[grade.name] = (score, grade.max_score)
             result[student.id] = marks
     return result
@@ -106,12 +143,13 @@ def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str
     from .classgrade import GRADED, STATUS_SHORT
 
     status = status or {}
-    exercises = sorted({e for s in marks.values() for e in s.by_exercise()},
-                       key=lambda e: (e.split("_")[0], int(e.split("_")[1][1:])))
-    header = ["estudiante"] + exercises + ["total"]
+    exercises = exercise_order({e for s in marks.values() for e in s.by_exercise()}
+                               | {e for s in marks.values() for e in s.extra_by_exercise()})
+    header = ["estudiante"] + exercises + ["total", "bonus"]
     rows = []
     for student in sorted(marks):
         per = marks[student].by_exercise()
+        extra = marks[student].extra_by_exercise()
         got, full = marks[student].total
         ungraded = {nb: STATUS_SHORT[o.status] for nb, o in status.get(student, {}).items()
                     if o.status != GRADED}
@@ -122,16 +160,28 @@ def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str
                 row.append(ungraded[notebook])
             elif e in per:
                 row.append(f"{fmt_points(per[e][0])}{_star(per[e][2])}/{fmt_points(per[e][1])}")
+            elif e in extra:
+                row.append(f"+{fmt_points(extra[e][0])}/{fmt_points(extra[e][1])}")
             else:
                 row.append("-")
-        rows.append(row + [f"{fmt_points(got)}{_star(marks[student].pending)}/{fmt_points(full)}"])
+        earned, offered = marks[student].extra_total
+        rows.append(row + [f"{fmt_points(got)}{_star(marks[student].pending)}/{fmt_points(full)}",
+                           f"+{fmt_points(earned)}/{fmt_points(offered)}" if offered or earned else "-"])
     lines = text_table(header, rows).split("\n")
+    if any(s.extra for s in marks.values()):
+        lines.append("+n/m: puntos extra (bonus), fuera del máximo; compensan puntos perdidos sin pasar "
+                     "del máximo")
     if any(s.pending for s in marks.values()):
         lines.append("* sin contar las respuestas que esperan calificación manual (formgrader)")
     if any(o.status != GRADED for per in status.values() for o in per.values()):
         lines.append("falta / inválido / falló / tiempo: notebook no entregado, que no es un "
                      "notebook válido, cuyo autograde falló o que se detuvo por tiempo")
     return "\n".join(lines)
+
+
+def exercise_order(exercises) -> list[str]:
+    """Exercise ids in notebook order: p1_e1 ... p1_e9, p2_e1 ... p2_e6."""
+    return sorted(exercises, key=lambda e: (e.split("_")[0], int(e.split("_")[1][1:])))
 
 
 def forget_students(course: Path, students) -> None:

@@ -5,6 +5,8 @@ that this module turns into nbgrader's:
 
 * ``tipo="solucion" id="..."``: a solution cell (students write here);
 * ``tipo="prueba" id="..." puntos=N``: an autograded test cell worth N points;
+* ``tipo="bonus" id="..." puntos=N``: an autograded test cell worth N points of
+  extra credit (0 for nbgrader, N in ``metadata.lab2.bonus``: see ``coursetools.bonus``);
 * ``tipo="fijo" id="..."``: a read-only code cell;
 * ``tipo="respuesta" id="..." puntos=N``: a manually graded answer (markdown);
 * no ``tipo``: a plain markdown cell.
@@ -19,17 +21,19 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from . import paths
+from . import paths, points
 
 _KINDS = {
     "solucion": dict(solution=True, grade=False, locked=False),
     "prueba": dict(solution=False, grade=True, locked=True),
+    "bonus": dict(solution=False, grade=True, locked=True),
     "fijo": dict(solution=False, grade=False, locked=True),
     "respuesta": dict(solution=True, grade=True, locked=False),
 }
 
 
 def _nbgrader_metadata(meta: dict, where: str) -> dict | None:
+    """nbgrader's cell metadata for a header's ``tipo``/``id``/``puntos`` (None: plain markdown)."""
     kind = meta.pop("tipo", None)
     grade_id = meta.pop("id", None)
     points = meta.pop("puntos", None)
@@ -43,7 +47,7 @@ def _nbgrader_metadata(meta: dict, where: str) -> dict | None:
     if nb["grade"]:
         if points is None:
             raise ValueError(f"{where}: a graded cell needs puntos=N")
-        nb["points"] = points
+        nb["points"] = 0 if kind == "bonus" else points
     elif points is not None:
         raise ValueError(f"{where}: puntos only on graded cells")
     return dict(sorted(nb.items()))
@@ -55,7 +59,8 @@ def build(twin: Path) -> nbformat.NotebookNode:
     seen = set()
     for index, cell in enumerate(nb.cells):
         where = f"{twin.name} cell {index}"
-        nbg = _nbgrader_metadata(dict(cell.metadata), where)
+        header = dict(cell.metadata)
+        nbg = _nbgrader_metadata(dict(header), where)
         cell.metadata = {}
         if nbg is None:
             if cell.cell_type == "code":
@@ -66,6 +71,8 @@ def build(twin: Path) -> nbformat.NotebookNode:
                 raise ValueError(f"{where}: duplicate id {nbg['grade_id']}")
             seen.add(nbg["grade_id"])
             cell.metadata["nbgrader"] = nbg
+            if header.get("tipo") == "bonus":
+                cell.metadata[points.KEY] = {"bonus": header["puntos"]}
             cell.id = nbg["grade_id"]
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},

@@ -36,6 +36,12 @@ def _rates(course: Path):
             acc[1] += full
             if "_hidden" in grade_id:
                 per_hidden.setdefault(grade_id, []).append(score >= full)
+        for grade_id, (earned, worth) in sub.extra.items():  # a bonus exercise: share of its bonus
+            if earned is None or not graded(student, grade_id) or worth == 0:
+                continue
+            acc = by_ex.setdefault(gradebook.exercise_of(grade_id), [0.0, 0.0])
+            acc[0] += earned
+            acc[1] += worth
         for ex, (got, full) in by_ex.items():
             per_ex.setdefault(ex, []).append(got / full)
     return marks, status, per_ex, per_hidden
@@ -76,13 +82,13 @@ def write_report(course: Path, target: Path | None = None) -> Path:
     totals = []
     for row in table:
         try:
-            totals.append(100 * float(row["total"]) / float(row["maximo"]))
-        except (ValueError, ZeroDivisionError):
+            totals.append(float(row["nota"]))
+        except ValueError:
             pass
     fig, ax = plt.subplots(figsize=(7, 3))
     ax.hist(totals, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.001], color="#2980b9",
             edgecolor="white")
-    ax.set_xlabel("total (% de los puntos, tras la penalización por retraso)")
+    ax.set_xlabel("nota (% de los puntos, bonus incluido, tras la penalización por retraso)")
     ax.set_ylabel("estudiantes")
     ax.set_title(f"Distribución de los totales ({len(totals)} entregas)")
     fig.tight_layout()
@@ -91,7 +97,10 @@ def write_report(course: Path, target: Path | None = None) -> Path:
 
     exercises = export.exercises(marks)
     ex_rates = [sum(per_ex.get(e, [0])) / max(len(per_ex.get(e, [])), 1) for e in exercises]
-    _barh(exercises, ex_rates, "Porcentaje medio de puntos por ejercicio", target / "ejercicios.png",
+    bonus_only = {e for s in marks.values() for e in s.extra_by_exercise()} - \
+        {e for s in marks.values() for e in s.by_exercise()}
+    labels = [f"{e} (bonus)" if e in bonus_only else e for e in exercises]
+    _barh(labels, ex_rates, "Porcentaje medio de puntos por ejercicio", target / "ejercicios.png",
           "% medio de los puntos (notebooks calificados)")
     hidden = sorted(per_hidden, key=lambda g: sum(per_hidden[g]) / len(per_hidden[g]))
     hid_rates = [sum(per_hidden[g]) / len(per_hidden[g]) for g in hidden]

@@ -322,22 +322,25 @@ def _own_matplotlib_cache() -> str:
 # --- per-notebook cgroups, made and emptied by the trusted parent ---------------------------------
 
 def make_cgroups(name: str, memory_bytes: int, max_pids: int, cpus: float = 1.0) -> list[Path]:
-    """Create the memory, pids and cpu cgroups of one job; raise SandboxError when it cannot.
+    """Create the memory, pids, cpu and cpuacct cgroups of one job; raise SandboxError when it
+    cannot.
 
     ``cpus``: CPU share (1.0 = one core), so a submission that spins or forks
-    slows only itself, not the students graded beside it.
+    slows only itself, not the students graded beside it. cpuacct counts the CPU
+    time the job spent (``cpu_seconds``), whatever the load beside it.
     """
     made = []
     controllers = (
         ("memory", {"memory.limit_in_bytes": memory_bytes, "memory.memsw.limit_in_bytes": memory_bytes}),
         ("pids", {"pids.max": max_pids}),
         ("cpu", {"cpu.cfs_period_us": 100_000, "cpu.cfs_quota_us": int(cpus * 100_000)}),
+        ("cpuacct", {}),
     )
     for controller, settings in controllers:
         base = CGROUP_ROOT / controller
         if not (base / "cgroup.procs").exists():
             raise SandboxError(f"no writable cgroup v1 '{controller}' controller under {CGROUP_ROOT} "
-                               "(memory, pids and cpu limit a kernel, root included)")
+                               "(memory, pids, cpu and cpuacct bound and measure a kernel, root included)")
         group = base / "lab2" / name
         group.mkdir(parents=True, exist_ok=True)
         for key, value in settings.items():
@@ -349,6 +352,13 @@ def make_cgroups(name: str, memory_bytes: int, max_pids: int, cpus: float = 1.0)
                         raise
         made.append(group)
     return made
+
+
+def cpu_seconds(groups: list[Path]) -> float:
+    """CPU seconds (user + system) every process of these groups has used so far, those that
+    ended included (cgroup v1 ``cpuacct.usage``)."""
+    return sum(int((g / "cpuacct.usage").read_text()) for g in groups
+               if (g / "cpuacct.usage").exists()) / 1e9
 
 
 def kill_cgroups(groups: list[Path]) -> int:

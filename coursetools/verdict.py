@@ -56,6 +56,7 @@ import numpy as np
 
 from . import nbgrader_cli, paths, sandbox
 from .grading.limits import LIMITS, megabytes
+from .points import KEY as COURSE_METADATA
 from .verdict_worker import (ERROR, KEPT, OBJECT, REF, TENSOR, decode, encode, pack,
                              random_state_message, set_random_state)
 
@@ -205,9 +206,10 @@ def cells_of(course: Path, student: str, notebook: str):
                 elif isinstance(node, ast.Assign):
                     values += [t.id for t in node.targets if isinstance(t, ast.Name)]
         elif meta.get("grade"):
-            trusted.append({"id": grade_id, "source": cell.source, "points": meta["points"]})
+            trusted.append({"id": grade_id, "source": cell.source, "points": meta["points"],
+                            "bonus": "bonus" in cell.get("metadata", {}).get(COURSE_METADATA, {})})
         elif not grade_id.endswith(SKIPPED_FIXED):
-            worker.append({"id": grade_id, "source": cell.source})
+            worker.append({"id": grade_id, "source": cell.source, "fixed": True})
             trusted.append({"id": grade_id, "source": cell.source, "points": None})
     return worker, trusted, functions, values
 
@@ -324,6 +326,8 @@ class Worker:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"})
         self.ready = self._read(SETUP_TIMEOUT)
+        for failure in self.ready[0].get("failures", []) if isinstance(self.ready, tuple) else []:
+            print("celda que falló en el proceso del estudiante:", str(failure)[:300], file=sys.stderr)
 
     def _read(self, timeout: float):
         try:
@@ -510,8 +514,9 @@ def proxy(worker: Worker, name: str):
 
 
 def trusted_points(course: Path, student: str, notebook: str, groups: list[Path],
-                   deadline: float | None = None) -> dict[str, float]:
-    """{grade_id: points} of one notebook's test cells, decided on the trusted side.
+                   deadline: float | None = None) -> tuple[dict[str, float], dict[str, float]]:
+    """({grade_id: points}, {grade_id: bonus points}) of one notebook's test cells, decided on
+    the trusted side (a bonus cell's points are 0: what it earns is extra credit).
 
     Raises VerdictError when the student's process breaks the protocol (a reply over
     the limits, no reply, a dead process), VerdictTimeout past ``deadline`` (epoch s).
@@ -527,6 +532,10 @@ def trusted_points(course: Path, student: str, notebook: str, groups: list[Path]
         sys.path.insert(0, str(course / "source" / paths.ASSIGNMENT))  # the trusted cnnlab
         os.chdir(course / "autograded" / student / paths.ASSIGNMENT)   # the photos are found from here
         os.environ["NBGRADER_EXECUTION"] = "autograde"
+        import cnnlab.timing  # the trusted cnnlab: its CPU clock also counts the student's process
+
+        cnnlab.timing.cpu_clock = ((lambda: time.process_time() + sandbox.cpu_seconds(groups))
+                                   if groups else time.perf_counter)  # unmeasured: wall time
         for name in functions:
             shell.user_ns[name] = proxy(worker, name)
         for name in values:
@@ -536,7 +545,7 @@ def trusted_points(course: Path, student: str, notebook: str, groups: list[Path]
                 raise
             except Exception:  # noqa: BLE001 - the student did not define it: as in the notebook
                 pass
-        points = {}
+        points, extra = {}, {}
         for cell in trusted:
             # store_history: each cell gets its own execution count (marks counts per cell)
             result = shell.run_cell(cell["source"], store_history=True)
@@ -544,13 +553,19 @@ def trusted_points(course: Path, student: str, notebook: str, groups: list[Path]
                 raise worker.broken
             if cell["points"] is None:
                 continue
-            if not result.success:
+            if cell.get("bonus"):
+                from cnnlab.marks import ultima_celda  # the trusted cnnlab the cells imported
+
+                points[cell["id"]] = 0.0
+                extra[cell["id"]] = (float(sum(r.earned for r in ultima_celda() if r.bonus))
+                                     if result.success else 0.0)
+            elif not result.success:
                 points[cell["id"]] = 0.0
             elif isinstance(result.result, numbers.Number) and not isinstance(result.result, bool):
                 points[cell["id"]] = float(result.result)
             else:
                 points[cell["id"]] = float(cell["points"])
-        return points
+        return points, extra
     finally:
         worker.close()
 
@@ -561,12 +576,12 @@ def main(argv=None) -> int:
     real_stdout = sys.stdout
     sys.stdout = sys.stderr  # the test cells print; only the verdict goes to stdout
     try:
-        points = trusted_points(Path(course), student, notebook, groups, deadline_from_env())
+        points, extra = trusted_points(Path(course), student, notebook, groups, deadline_from_env())
     except VerdictError as error:
         print(json.dumps({"error": str(error), "timed_out": isinstance(error, VerdictTimeout)}),
               file=real_stdout)
         return 1
-    print(json.dumps({"points": points}), file=real_stdout)
+    print(json.dumps({"points": points, "bonus": extra}), file=real_stdout)
     return 0
 
 
@@ -589,7 +604,8 @@ def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits
     when it ends or at ``deadline`` (epoch seconds: the notebook's wall-clock limit,
     which the verdict's time counts in). ``tag`` names the cgroups and scratch folders.
 
-    Returns {"points": {grade_id: points}} or {"error": one line, "timed_out": bool},
+    Returns {"points": {grade_id: points}, "bonus": {grade_id: extra credit}} or
+    {"error": one line, "timed_out": bool},
     plus "peak_bytes" (the trusted process's memory peak) and "log" (its stderr, tail).
     """
     tag = tag or f"{os.getpid()}-{abs(hash((student, notebook))) % 10**8}"

@@ -42,6 +42,7 @@ from cnnlab import figures
 from cnnlab.checks import check_array, check_scalar
 from cnnlab.gradcheck import numeric_gradient, relative_error, sample_indices
 from cnnlab.marks import marks, puntos_de_la_celda, resumen, reiniciar
+from cnnlab.timing import sin_bucles
 
 cnnlab.require_version("1.0.0")
 reiniciar()
@@ -1175,10 +1176,21 @@ puntos_de_la_celda()
 # 9 vueltas, no de miles). El *pooling* se vectoriza igual: `max` o `mean` sobre los
 # dos últimos ejes de las ventanas.
 #
-# **Ejercicio (bonus).** Implemente las cuatro funciones sin bucles de Python sobre
-# imágenes, filas, columnas o canales. Deben dar los mismos resultados que sus
-# versiones con bucles (hasta el redondeo). Si coinciden, el entrenamiento de abajo
-# las usa y tarda segundos en lugar de minutos.
+# **Ejercicio (bonus, 10 puntos extra).** Implemente las cuatro funciones sin bucles
+# de Python sobre imágenes, filas, columnas o canales. Deben dar los mismos resultados
+# que sus versiones con bucles (hasta el redondeo). Si coinciden, el entrenamiento de
+# abajo las usa y tarda segundos en lugar de minutos.
+#
+# **Cómo se califica el bonus.** Sus puntos son *extra*: no cuentan en el máximo del
+# laboratorio y se muestran aparte (`bonus 10/10` junto al total). Cada función vale sus
+# puntos solo si, además de dar los valores correctos, es de verdad vectorizada. La regla
+# se mide así: en un lote grande (64 imágenes de 32×32, es decir 64·31·31 = 61 504
+# posiciones de salida), su función debe tardar menos de lo que tarda Python en dar
+# **una vuelta de bucle por cada 4 posiciones**; la duración de esa vuelta se mide en el
+# momento, en la misma máquina, con un bucle que solo recorta un array diminuto y lo suma.
+# Un bucle de Python sobre imágenes, filas, columnas o canales no cumple la regla (y
+# llamar a su versión con bucles tampoco); un bucle corto sobre las `f·f` posiciones
+# dentro del filtro, sí. La regla se aplica igual al calificar.
 
 # %% tipo="solucion" id="p1_e9_solution_conv_forward"
 from numpy.lib.stride_tricks import sliding_window_view
@@ -1254,52 +1266,66 @@ def pool_backward_vec(dA, cache, mode="max"):
     return dA_prev
 
 
-# %% tipo="prueba" id="p1_e9_bonus_conv_forward" puntos=3
-# Bonus: los mismos casos que el ejercicio 3, y uno con stride 2 y pad 0.
+# %% tipo="bonus" id="p1_e9_bonus_conv_forward" puntos=3
+# Bonus: los casos del ejercicio 3, uno con stride 2 y pad 0, y un lote grande sin bucles.
 np.random.seed(seed_)
 A_prev = np.random.randn(10, 7, 7, 5)
 W = np.random.randn(3, 3, 5, 8)
 b = np.random.randn(1, 1, 1, 8)
-with marks(2, "e9_conv_forward", pista="Mismas formas y valores que conv_forward."):
+_grande = np.random.RandomState(90)
+A_grande = _grande.rand(64, 32, 32, 1)
+W_grande, b_grande = _grande.randn(2, 2, 1, 2), _grande.randn(1, 1, 1, 2)
+with marks(3, "e9_conv_forward", pista="Mismas formas y valores que conv_forward, sin bucles sobre posiciones.", bonus=True):
     check_array(conv_forward_vec(A_prev, W, b, {"pad": 1, "stride": 1})[0], "fp1:10x7x7x8:n:05fc655495e.111e8185cc2.1c0632668e5.1deb031ab63.0a72831d150", "Z")
-with marks(1, "e9_conv_forward_stride2", pista="Tome cada stride-ésima ventana: [:, ::stride, ::stride]."):
-    check_array(conv_forward_vec(A_prev, W, b, {"pad": 0, "stride": 2})[0], "fp1:10x3x3x8:n:10f3faacb33.02c6e7d0f0f.1b45183b5eb.04af6bb3e28.014b2ccf19c", "Z")
+    check_array(conv_forward_vec(A_prev, W, b, {"pad": 0, "stride": 2})[0], "fp1:10x3x3x8:n:10f3faacb33.02c6e7d0f0f.1b45183b5eb.04af6bb3e28.014b2ccf19c", "Z con stride 2")
+    Z_grande = sin_bucles(conv_forward_vec, (A_grande, W_grande, b_grande, {"pad": 0, "stride": 1}),
+                          posiciones=64 * 31 * 31, nombre="conv_forward_vec")[0]
+    check_array(Z_grande, "fp1:64x31x31x2:n:1b5cf5ee9d8.043ba76327e.1c65f88018e.0e5d55cb34e.025346d3e9b", "Z del lote grande")
 puntos_de_la_celda()
 
-# %% tipo="prueba" id="p1_e9_bonus_pool_forward" puntos=2
+# %% tipo="bonus" id="p1_e9_bonus_pool_forward" puntos=2
 np.random.seed(seed_)
 A_prev = np.random.randn(2, 5, 5, 3)
-with marks(1, "e9_pool_forward_max", pista="max sobre los dos ejes de la ventana."):
+with marks(2, "e9_pool_forward", pista="max o mean sobre los dos ejes de cada ventana, sin bucles sobre posiciones.", bonus=True):
     check_array(pool_forward_vec(A_prev, {"stride": 1, "f": 3})[0], "fp1:2x3x3x3:n:18f36e8ffbb.0db6abe5aeb.13c30b67bb0.1dbc791dae5.1f97c1887e1", "A (max)")
-with marks(1, "e9_pool_forward_average", pista="mean sobre los dos ejes de la ventana."):
     check_array(pool_forward_vec(A_prev, {"stride": 2, "f": 2}, mode="average")[0], "fp1:2x2x2x3:n:1e7cf50bb5d.0d459a41abc.05d44c09c36.1396f7915be.1459c4144a5", "A (average)")
+    A_grande_pool = sin_bucles(pool_forward_vec, (A_grande, {"stride": 1, "f": 2}),
+                               posiciones=64 * 31 * 31, nombre="pool_forward_vec")[0]
+    check_array(A_grande_pool, "fp1:64x31x31x1:n:16eab86f726.05ad35e60c9.1b73f8b7c34.14a027336ca.1cf5d37fef9", "A del lote grande")
 puntos_de_la_celda()
 
-# %% tipo="prueba" id="p1_e9_bonus_conv_backward" puntos=3
+# %% tipo="bonus" id="p1_e9_bonus_conv_backward" puntos=3
 np.random.seed(seed_)
 A_prev = np.random.randn(10, 7, 7, 5)
 W = np.random.randn(3, 3, 5, 8)
 b = np.random.randn(1, 1, 1, 8)
 dZ_bonus = np.random.randn(10, 3, 3, 8)  # salida de 7x7 con pad 2, f 3, stride 3
-with marks(2, "e9_conv_backward", pista="Mismos resultados que conv_backward (dA, dW, db)."):
+dZ_grande = np.random.RandomState(91).randn(64, 31, 31, 2)
+with marks(3, "e9_conv_backward", pista="Mismos resultados que conv_backward (dA, dW, db); con pad 0 el recorte conserva todo.", bonus=True):
     for nombre, valor, huella in zip(
             ("dA", "dW", "db"),
             conv_backward_vec(dZ_bonus, (A_prev, W, b, {"pad": 2, "stride": 3})),
             ("fp1:10x7x7x5:n:1cb681ea592.0666008ace1.1cf5ed83d7f.196e6533385.1866f22c86c", "fp1:3x3x5x8:n:19f2c333dcd.00e8a3ee718.05cfe51f995.0c6ca0dd766.1e35892936c", "fp1:1x1x1x8:n:0344fc1e3c6.059c6ad9e50.13102b8576a.008ed5748e0.0cf387fdc4e")):
         check_array(valor, huella, nombre)
-with marks(1, "e9_conv_backward_pad0", pista="Con pad 0 el recorte debe conservar todo."):
     _dZ0 = np.random.RandomState(9).randn(10, 5, 5, 8)
-    check_array(conv_backward_vec(_dZ0, (A_prev, W, b, {"pad": 0, "stride": 1}))[0], "fp1:10x7x7x5:n:06734aa1ea7.0b5923fd4d8.0bfb1caf289.090c5408a7f.1dfdc8d177d", "dA")
+    check_array(conv_backward_vec(_dZ0, (A_prev, W, b, {"pad": 0, "stride": 1}))[0], "fp1:10x7x7x5:n:06734aa1ea7.0b5923fd4d8.0bfb1caf289.090c5408a7f.1dfdc8d177d", "dA con pad 0")
+    gradientes_grandes = sin_bucles(conv_backward_vec, (dZ_grande, (A_grande, W_grande, b_grande, {"pad": 0, "stride": 1})),
+                                    posiciones=64 * 31 * 31, nombre="conv_backward_vec")
+    for nombre, valor, huella in zip(("dA", "dW", "db"), gradientes_grandes, ("fp1:64x32x32x1:n:0d7fe618a40.075a1127110.0e9731cefb6.0a43761c16c.17bd1eb545b", "fp1:2x2x1x2:n:1e1623a9a36.0feecd5d4ce.08a01f0d993.1c5f80da2ab.0fcbee5bb66", "fp1:1x1x1x2:n:03e6a70ac61.09e6fa23ef1.08e9a47ce1e.1e7ab02ca2b.005dcfe3a2c")):
+        check_array(valor, huella, nombre + " del lote grande")
 puntos_de_la_celda()
 
-# %% tipo="prueba" id="p1_e9_bonus_pool_backward" puntos=2
+# %% tipo="bonus" id="p1_e9_bonus_pool_backward" puntos=2
 np.random.seed(seed_)
 A_prev = np.random.randn(5, 5, 3, 2)
 dA = np.random.randn(5, 4, 2, 2)
-with marks(1, "e9_pool_backward_max", pista="Máscara del máximo de cada ventana por dA, sumada en su lugar."):
-    check_array(pool_backward_vec(dA, (A_prev, {"stride": 1, "f": 2}), mode="max"), "fp1:5x5x3x2:n:1beb15c1f7a.062e6d08c72.0e96f9db251.02ce86f54b3.029b8f9e9ba", "dA_prev")
-with marks(1, "e9_pool_backward_average", pista="dA / (f·f) sumado en cada posición de la ventana."):
-    check_array(pool_backward_vec(dA, (A_prev, {"stride": 1, "f": 2}), mode="average"), "fp1:5x5x3x2:n:00d227f2e30.1d71f69c058.13bf77343a8.02b62c04156.19035e798de", "dA_prev")
+dA_grande = np.random.RandomState(92).randn(64, 31, 31, 1)
+with marks(2, "e9_pool_backward", pista="Máscara del máximo (o dA / (f·f)) de cada ventana, sumada en su lugar, sin bucles sobre posiciones.", bonus=True):
+    check_array(pool_backward_vec(dA, (A_prev, {"stride": 1, "f": 2}), mode="max"), "fp1:5x5x3x2:n:1beb15c1f7a.062e6d08c72.0e96f9db251.02ce86f54b3.029b8f9e9ba", "dA_prev (max)")
+    check_array(pool_backward_vec(dA, (A_prev, {"stride": 1, "f": 2}), mode="average"), "fp1:5x5x3x2:n:00d227f2e30.1d71f69c058.13bf77343a8.02b62c04156.19035e798de", "dA_prev (average)")
+    dA_prev_grande = sin_bucles(pool_backward_vec, (dA_grande, (A_grande, {"stride": 1, "f": 2})),
+                                posiciones=64 * 31 * 31, nombre="pool_backward_vec")
+    check_array(dA_prev_grande, "fp1:64x32x32x1:n:0de1253e6e5.117d7628d06.146184d5f3d.16cd470705f.05affde731d", "dA_prev del lote grande")
 puntos_de_la_celda()
 
 # %% [markdown]

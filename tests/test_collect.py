@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_course
-from coursetools import collect, course as steps, examples, gradebook, late, lms_download, nbgrader_cli, paths
+from coursetools import collect, course as steps, examples, gradebook, late, lms_download, nbgrader_cli, paths, points
 
 ON_TIME = "2026-12-04-18-00-00"   # LMS local time (America/Guatemala), before the due date
 FOUR_DAYS = "2026-12-08-10-00-00"  # 3 days 10 hours after the due date: 4 started days, factor 0.60
@@ -355,7 +355,8 @@ def test_plain_nbgrader_zip_collect_refuses_and_names_the_course_command(lms, no
 
 @pytest.mark.e2e
 def test_back_dated_copy_keeps_the_late_factor_in_the_csv(course, notebooks, tmp_path):
-    """Through collect, autograde and export: the LMS's 4 days late cost 40 % of perfecto's 228."""
+    """Through collect, autograde and export: the LMS's 4 days late cost 40 % of perfecto's points
+    (every automatic point and the bonus; the written answers wait for formgrader)."""
     student = "ataque_fecha_lms"
     download = tmp_path / "lms.zip"
     download.write_bytes(zip_of({
@@ -372,7 +373,9 @@ def test_back_dated_copy_keeps_the_late_factor_in_the_csv(course, notebooks, tmp
         steps.export_step(course)
         with open(course / "exports" / "grades.csv", encoding="utf-8-sig") as fh:
             row = next(r for r in csv.DictReader(fh) if r["estudiante"] == student)
+        offer = points.offered().values()
+        automatic, bonus = sum(o.automatic for o in offer), sum(o.bonus for o in offer)
         assert (row["entregado"], row["dias_tarde"], row["factor_tarde"], row["puntos"], row["total"]) == \
-            ("2026-12-08 10:00-06:00", "4", "0.60", "228", "136.80")
+            ("2026-12-08 10:00-06:00", "4", "0.60", f"{automatic:g}", f"{0.6 * (automatic + bonus):.2f}")
     finally:
         gradebook.forget_students(course, [student])

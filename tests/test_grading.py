@@ -48,8 +48,12 @@ EXPECTED_LOSSES = {
     "tarde": {},
     # an endless loop at the top of the last bonus cell: nbgrader interrupts that
     # cell at its time-out, pool_backward_vec is never defined, and only its 2
-    # bonus points are lost.
+    # bonus points (extra credit) are lost.
     "bucle_infinito": {"p1_e9_bonus_pool_backward": 0},
+    # the bonus functions call the loop versions: right values, but each is far over
+    # the bonus's time budget on the large batch, so no bonus point at all.
+    "bonus_con_bucles": {"p1_e9_bonus_conv_forward": 0, "p1_e9_bonus_pool_forward": 0,
+                         "p1_e9_bonus_conv_backward": 0, "p1_e9_bonus_pool_backward": 0},
 }
 
 
@@ -71,14 +75,23 @@ def losses_of_special_students() -> dict[str, dict]:
 
 
 def full_points() -> dict[str, float]:
+    """{grade_id: points} of every autograded cell of the source notebooks; a bonus cell's
+    points are its extra credit (``coursetools.bonus``)."""
     points = {}
     for name in paths.NOTEBOOKS:
         nb = nbformat.read(paths.SOURCE / f"{name}.ipynb", as_version=4)
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("grade") and cell.cell_type == "code":
-                points[meta["grade_id"]] = meta["points"]
+                points[meta["grade_id"]] = cell.metadata.get("lab2", {}).get("bonus", meta["points"])
     return points
+
+
+def scores(submission) -> dict[str, float | None]:
+    """{grade_id: score} of a graded student, the bonus cells' extra credit included."""
+    got = {cell: score for cell, (score, _) in submission.cells.items()}
+    got.update({cell: earned for cell, (earned, _) in submission.extra.items()})
+    return got
 
 
 def test_every_example_student_was_graded(graded_class):
@@ -91,17 +104,27 @@ def test_every_example_student_was_graded(graded_class):
 def test_exact_points_per_grade_cell(graded_class, student):
     expected = dict(full_points())
     expected.update({**EXPECTED_LOSSES, **losses_of_special_students()}[student])
-    got = {cell: score for cell, (score, _) in graded_class[student].cells.items()
-           if cell in expected}
+    got = {cell: score for cell, score in scores(graded_class[student]).items() if cell in expected}
     assert got == expected
     assert len(expected) >= 30
 
 
 def test_untouched_release_scores_zero_in_every_graded_cell(graded_class):
-    cells = graded_class["sin_tocar"].cells
+    cells = scores(graded_class["sin_tocar"])
     assert set(full_points()) <= set(cells)
-    assert {cell: score for cell, (score, _) in cells.items() if cell in full_points()} == \
+    assert {cell: score for cell, score in cells.items() if cell in full_points()} == \
         {cell: 0 for cell in full_points()}
+
+
+def test_the_bonus_is_extra_credit_beside_the_maximum(graded_class):
+    perfect = graded_class["perfecto"]
+    required = {g: p for g, p in full_points().items() if g not in perfect.extra}
+    assert perfect.total[1] == sum(required.values()) + sum(  # + the written answers
+        m for g, (_, m) in perfect.cells.items() if g not in required)
+    assert perfect.extra_total == (10.0, 10.0)
+    assert graded_class["bonus_con_bucles"].extra_total == (0.0, 10.0)
+    # every required point and no bonus: the whole maximum, not 10 short of it
+    assert graded_class["bonus_con_bucles"].total[0] == graded_class["perfecto"].total[0]
 
 
 def _stdout(nb) -> str:

@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from coursetools import notebooks, paths
+from coursetools import notebooks, paths, points as offered_points
 
 GRADE_ID = re.compile(r"^p\d_e\d+_(solution|visible|hidden|answer|bonus)(_[a-z0-9_]+)?$")
 MARKS = re.compile(r"\bmarks\(\s*(\d+(?:\.\d+)?)\s*,")
@@ -35,7 +35,11 @@ def test_marks_in_each_test_cell_add_up_to_its_points():
             found = [float(x) for x in MARKS.findall(cell.source)]
             if meta.get("grade") and cell.cell_type == "code":
                 cells += 1
-                assert found and sum(found) == meta["points"], meta["grade_id"]
+                worth = cell.metadata.get("lab2", {}).get("bonus", meta["points"])  # extra credit
+                assert found and sum(found) == worth, meta["grade_id"]
+                bonus = "bonus" in cell.metadata.get("lab2", {})
+                assert ("bonus=True" in cell.source) == bonus, meta["grade_id"]
+                assert meta["points"] == 0 or not bonus, meta["grade_id"]
                 assert cell.source.rstrip().splitlines()[-1].strip() in (
                     "puntos_de_la_celda()", "### END HIDDEN TESTS"), meta["grade_id"]
             else:
@@ -58,7 +62,8 @@ def test_part1_points():
     hidden = {e for (e, k) in points if k == "hidden"}
     assert hidden == set(visible)
     assert points[("p1_e8", "answer")] == 15
-    assert points[("p1_e9", "bonus")] == 10
+    assert points[("p1_e9", "bonus")] == 0  # extra credit: outside nbgrader's maximum
+    assert offered_points.offered()["parte1_numpy"].bonus == 10
 
 
 def test_part2_points():

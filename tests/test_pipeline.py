@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import psutil
 import pytest
 
-from coursetools import classgrade, collect, course as steps, examples, export, gradebook, late, paths
+from coursetools import classgrade, collect, course as steps, examples, export, gradebook, late, paths, points
 
 
 def test_zip_collect_fills_submitted_with_notebooks_and_utc_timestamps(course, class_outcomes):
@@ -45,17 +45,22 @@ def test_grades_csv_has_both_partners_totals_late_factor_and_no_silent_zero(cour
     ana = rows["perfecto"]
     assert (ana["carne_1"], ana["firma_1"], ana["carne_2"], ana["firma_2"]) == \
         ("20231", "Ana Ejemplo Pérez", "20232", "Bruno Ejemplo Díaz")
-    assert ana["puntos"] == "228" and ana["maximo"] == "258" and ana["total"] == "228"
+    offer = points.offered()
+    automatic = sum(o.automatic for o in offer.values())  # the written answers are pending
+    bonus = sum(o.bonus for o in offer.values())
+    assert (ana["puntos"], ana["bonus"], ana["maximo"], ana["total"]) == \
+        (f"{automatic:g}", f"{bonus:g}", f"{sum(o.required for o in offer.values()):g}",
+         f"{automatic + bonus:g}")
     assert ana["p1_e3"] == "23" and ana["estado"] == "calificado"
     assert ana["pendiente_manual"].split() == [f"p{p}_e{e}_answer_q{k}" for p, e in ((1, 8), (2, 6))
                                                for k in (1, 2, 3)]
     # two started days late: 80 % of the points
     assert rows["tarde"]["dias_tarde"] == "2" and rows["tarde"]["factor_tarde"] == "0.80"
-    assert rows["tarde"]["total"] == "182.40"
+    assert rows["tarde"]["total"] == f"{0.8 * (automatic + bonus):.2f}"
     # a notebook that is not JSON shows the word, not 0; the identity is still read from its text
     broken = rows["json_roto"]
     assert broken["p1_e1"] == "NO VÁLIDO" and broken["total_parte1_numpy"] == "NO VÁLIDO"
-    assert broken["carne_1"] == "20247" and broken["total_parte2_pytorch"] == "81"
+    assert broken["carne_1"] == "20247" and broken["total_parte2_pytorch"] == f"{offer['parte2_pytorch'].automatic:g}"
     assert rows["sin_parte2"]["p2_e1"] == "NO ENTREGADO"
     assert rows["sin_tocar"]["total"] == "0"
 

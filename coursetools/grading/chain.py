@@ -7,7 +7,7 @@
     sanitize:  ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
                StripHiddenTests, CheckCellMetadata
     autograde: Execute (SandboxedKernelManager), IgnorePattern, ClearMetadata,
-               LimitOutput, TrimOutputs, SaveAutoGrades, TrustedVerdict,
+               LimitOutput, TrimOutputs, SaveAutoGrades, RecordBonus, TrustedVerdict,
                AssignLatePenalties, CheckCellMetadata
 
 ``python -m coursetools autograde --no-sandbox`` passes ``UNPROTECTED`` on
@@ -25,7 +25,8 @@ SANITIZE = ["nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.Dedupl
             _PRE + "StripHiddenTests", "nbgrader.preprocessors.CheckCellMetadata"]
 AUTOGRADE = ["nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",
              "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
-             _PRE + "TrimOutputs", "nbgrader.preprocessors.SaveAutoGrades", _PRE + "TrustedVerdict",
+             _PRE + "TrimOutputs", "nbgrader.preprocessors.SaveAutoGrades", _PRE + "RecordBonus",
+             _PRE + "TrustedVerdict",
              "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata"]
 
 # Command-line options of an unprotected run (the kernel with the instructor's rights, no verdict).
@@ -42,5 +43,6 @@ def configure(c, course: str) -> None:
     c.Execute.kernel_manager_class = KERNEL_MANAGER
     c.SandboxedKernelManager.course_root = course
     c.TrustedVerdict.course_root = course
+    c.RecordBonus.course_root = course
     c.Autograde.sanitize_preprocessors = list(SANITIZE)
     c.Autograde.autograde_preprocessors = list(AUTOGRADE)

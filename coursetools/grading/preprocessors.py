@@ -30,7 +30,10 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, Unicode
 
+from cnnlab.marks import BONUS_METADATA
+
 from .. import paths
+from ..points import bonus_cells
 from ..gradebook import fmt_points
 from .limits import LIMITS
 
@@ -94,9 +97,11 @@ class VerdictUnavailable(RuntimeError):
         self.timed_out = timed_out
 
 
-def run_verdict(course: Path, student: str, notebook: str, deadline: float) -> dict[str, float]:
-    """{grade_id: points} of one notebook from ``coursetools.verdict.run_verdict``, stopped at
-    ``deadline`` (epoch seconds); its log goes to ``grading/logs/``."""
+def run_verdict(course: Path, student: str, notebook: str,
+                deadline: float) -> tuple[dict[str, float], dict[str, float]]:
+    """({grade_id: points}, {grade_id: bonus points}) of one notebook from
+    ``coursetools.verdict.run_verdict``, stopped at ``deadline`` (epoch seconds); its log goes
+    to ``grading/logs/``."""
     from .. import sandbox
     from ..verdict import VerdictLimits, run_verdict as run_trusted
 
@@ -109,7 +114,48 @@ def run_verdict(course: Path, student: str, notebook: str, deadline: float) -> d
         encoding="utf-8")
     if "error" in answer:
         raise VerdictUnavailable(answer["error"], bool(answer.get("timed_out")))
-    return {str(k): float(v) for k, v in answer["points"].items()}
+    return ({str(k): float(v) for k, v in answer["points"].items()},
+            {str(k): float(v) for k, v in answer.get("bonus", {}).items()})
+
+
+class RecordBonus(NbGraderPreprocessor):
+    """Record what each bonus cell earned in the kernel as its extra credit (after SaveAutoGrades).
+
+    A bonus cell is worth 0 points to nbgrader (``coursetools.bonus``); its marks boxes
+    carry their points in their output metadata (``cnnlab.marks.BONUS_METADATA``), summed
+    here and capped at the cell's bonus. ``TrustedVerdict`` then replaces them with the
+    trusted side's (and flags the notebook where they differ).
+    """
+
+    course_root = Unicode("", help="the course folder (source/)").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        student, notebook = _ids(resources)
+        worth = bonus_cells(Path(self.course_root or os.getcwd()), [notebook])
+        if not worth:
+            return nb, resources
+        earned = {}
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in worth:
+                earned[grade_id] = min(worth[grade_id], kernel_bonus(cell))
+        with Gradebook(resources["nbgrader"]["db_url"]) as gb:
+            row = gb.find_submission_notebook(notebook, resources["nbgrader"]["assignment"], student)
+            for grade in row.grades:
+                if grade.name in worth:
+                    grade.extra_credit = earned.get(grade.name, 0.0)
+            gb.db.commit()
+        return nb, resources
+
+
+def kernel_bonus(cell) -> float:
+    """Points the bonus boxes of one executed cell say they earned (0 for anything unreadable)."""
+    total = 0.0
+    for output in cell.get("outputs", []):
+        value = output.get("metadata", {}).get(BONUS_METADATA) if output.get("output_type") == "display_data" else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e6:
+            total += float(value)
+    return total
 
 
 class TrustedVerdict(NbGraderPreprocessor):
@@ -132,11 +178,12 @@ class TrustedVerdict(NbGraderPreprocessor):
         with Gradebook(resources["nbgrader"]["db_url"]) as gb:
             row = gb.find_submission_notebook(notebook, resources["nbgrader"]["assignment"], student)
             try:
-                trusted = run_verdict(course, student, notebook, deadline)
+                trusted, extra = run_verdict(course, student, notebook, deadline)
             except VerdictUnavailable as error:
                 for grade in row.grades:  # never keep the kernel's points
                     if grade.cell.cell_type == "code":
                         grade.auto_score = None
+                        grade.extra_credit = None
                         grade.needs_manual_grade = True
                 row.flagged = True
                 gb.db.commit()
@@ -153,6 +200,11 @@ class TrustedVerdict(NbGraderPreprocessor):
                 if grade.name not in hidden and grade.auto_score != new:
                     differ.append(f"{grade.name} {fmt_points(grade.auto_score)}→{fmt_points(new)}")
                 grade.auto_score = new
+                if grade.name in extra:
+                    if (grade.extra_credit or 0.0) != extra[grade.name]:
+                        differ.append(f"{grade.name} bonus {fmt_points(grade.extra_credit or 0.0)}"
+                                      f"→{fmt_points(extra[grade.name])}")
+                    grade.extra_credit = extra[grade.name]
             row.flagged = row.flagged or bool(differ)
             gb.db.commit()
         for cell in nb.cells:
@@ -166,7 +218,8 @@ class TrustedVerdict(NbGraderPreprocessor):
                          "(calificada fuera de su notebook)\n")]
         review = ("la verificación externa corrige " + ", ".join(differ)) if differ else ""
         trimmed = resources.get("lab2", {}).get("trimmed", [])
-        record.write_text(json.dumps({"review": review, "points": trusted, "trimmed": trimmed},
+        record.write_text(json.dumps({"review": review, "points": trusted, "bonus": extra,
+                                      "trimmed": trimmed},
                                      ensure_ascii=False), "utf-8")
         if review:
             self.log.warning("REVISAR %s/%s: %s", student, notebook, review)

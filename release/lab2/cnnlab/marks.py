@@ -33,6 +33,7 @@ class Result:
     available: float
     hidden: bool
     reason: str = ""
+    bonus: bool = False
 
     @property
     def passed(self) -> bool:
@@ -43,6 +44,7 @@ class Result:
         return self.key.split("_", 1)[0]
 
 
+BONUS_METADATA = "lab2_bonus"  # output metadata key of a bonus box: the points it earned
 _latest: dict[str, Result] = {}
 _cells: dict[object, list[Result]] = {}
 
@@ -80,7 +82,7 @@ class _Box:
     def _lines(self) -> tuple[str, list[str]]:
         r = self.result
         tag = "prueba oculta " if r.hidden else ""
-        unit = "punto" if r.available == 1 else "puntos"
+        unit = ("punto" if r.available == 1 else "puntos") + (" de bonus" if r.bonus else "")
         if r.passed:
             head = f"✓ {tag}[{_number(r.available)} {unit}]"
         elif r.available == 0:
@@ -94,11 +96,8 @@ class _Box:
             lines.append(f"Pista: {self.hint}")
         lines.extend(f"Aviso capturado: {n}" for n in self.notes)
         if not r.hidden:
-            earned, available = visible_total()
-            lines.append(
-                f"Total visible hasta ahora: {_number(earned)}/{_number(available)} "
-                "(las pruebas ocultas se califican al entregar)"
-            )
+            lines.append(f"Total visible hasta ahora: {_running_total()} "
+                         "(las pruebas ocultas se califican al entregar)")
         return head, lines
 
     def __repr__(self) -> str:
@@ -124,16 +123,25 @@ def _show(box: _Box) -> None:
     except ImportError:  # pragma: no cover
         get_ipython = None
     if get_ipython is not None and get_ipython() is not None:
-        display(box)
+        r = box.result
+        # A bonus box says what it earned in its output's metadata: nbgrader records it as
+        # the cell's extra credit (coursetools' RecordBonus), until the trusted verdict decides.
+        display(box, metadata={BONUS_METADATA: _number(r.earned)} if r.bonus else None)
     else:
         print(repr(box))
 
 
 class marks:
-    """Context manager worth ``n`` points, recorded under ``key`` (``"e3_Z"``)."""
+    """Context manager worth ``n`` points, recorded under ``key`` (``"e3_Z"``).
 
-    def __init__(self, n: float, key: str, pista: str = "", oculta: bool = False):
-        self.n, self.key, self.hint, self.hidden = n, key, pista, oculta
+    ``bonus=True``: extra credit. Its points are shown beside the required ones and
+    never count in the maximum; ``puntos_de_la_celda`` leaves them out (the trusted
+    grader records them as nbgrader's extra credit).
+    """
+
+    def __init__(self, n: float, key: str, pista: str = "", oculta: bool = False,
+                 bonus: bool = False):
+        self.n, self.key, self.hint, self.hidden, self.bonus = n, key, pista, oculta, bonus
 
     def __enter__(self):
         self._warnings = warnings.catch_warnings(record=True)
@@ -155,6 +163,7 @@ class marks:
             available=self.n,
             hidden=self.hidden,
             reason="" if exc is None else _describe(exc),
+            bonus=self.bonus,
         )
         _latest[self.key] = result
         _cells.setdefault(_cell_id(), []).append(result)
@@ -162,23 +171,51 @@ class marks:
         return True
 
 
+_last_cell: list[Result] = []
+
+
 def puntos_de_la_celda():
-    """Points earned by the ``marks`` blocks of the running cell (nbgrader's score)."""
+    """Points earned by the required ``marks`` blocks of the running cell (nbgrader's score).
+
+    None (no output: nbgrader's score is then the cell's maximum, 0 for a bonus cell)
+    when the cell holds only bonus blocks; their points are in ``ultima_celda()``.
+    """
     results = _cells.pop(_cell_id(), [])
-    return _number(sum(r.earned for r in results))
+    _last_cell[:] = results
+    required = [r for r in results if not r.bonus]
+    if results and not required:
+        return None
+    return _number(sum(r.earned for r in required))
 
 
-def visible_total() -> tuple[float, float]:
-    """(earned, available) over the visible checks run so far, latest run of each."""
-    visible = [r for r in _latest.values() if not r.hidden]
+def ultima_celda() -> list[Result]:
+    """The results that the last ``puntos_de_la_celda()`` call counted (bonus ones included)."""
+    return list(_last_cell)
+
+
+def visible_total(bonus: bool = False) -> tuple[float, float]:
+    """(earned, available) over the visible required checks run so far (latest run of each);
+    with ``bonus=True``, over the visible bonus checks instead."""
+    visible = [r for r in _latest.values() if not r.hidden and r.bonus == bonus]
     return sum(r.earned for r in visible), sum(r.available for r in visible)
 
 
-def por_ejercicio(include_hidden: bool = False) -> dict[str, tuple[float, float]]:
-    """{exercise: (earned, available)} over the checks run so far."""
+def _running_total() -> str:
+    """"100/100" or "100/100, bonus 3/10": required points, then extra credit beside them."""
+    earned, available = visible_total()
+    text = f"{_number(earned)}/{_number(available)}"
+    extra, extra_available = visible_total(bonus=True)
+    if extra_available:
+        text += f", bonus {_number(extra)}/{_number(extra_available)}"
+    return text
+
+
+def por_ejercicio(include_hidden: bool = False, bonus: bool = False) -> dict[str, tuple[float, float]]:
+    """{exercise: (earned, available)} over the required checks run so far (the bonus
+    checks instead with ``bonus=True``)."""
     table: dict[str, list[float]] = {}
     for r in _latest.values():
-        if (r.hidden and not include_hidden) or r.available == 0:
+        if (r.hidden and not include_hidden) or r.available == 0 or r.bonus != bonus:
             continue
         row = table.setdefault(r.exercise, [0.0, 0.0])
         row[0] += r.earned
@@ -193,25 +230,27 @@ def _order(item):
 
 
 def resumen(grafica: bool = True):
-    """Print the visible marks per exercise and draw them as a bar chart."""
+    """Print the visible marks per exercise (bonus apart) and draw them as a bar chart."""
     table = por_ejercicio()
-    earned, available = visible_total()
+    extra = por_ejercicio(bonus=True)
     print("Puntos de las pruebas visibles (las ocultas se califican al entregar):")
     for exercise, (e, a) in table.items():
         print(f"  Ejercicio {exercise.lstrip('e')}: {e}/{a}")
-    print(f"  Total visible: {_number(earned)}/{_number(available)}")
-    if grafica and table:
+    for exercise, (e, a) in extra.items():
+        print(f"  Ejercicio {exercise.lstrip('e')} (bonus, puntos extra): {e}/{a}")
+    print(f"  Total visible: {_running_total()}")
+    if grafica and (table or extra):
         import matplotlib.pyplot as plt
 
-        names = [f"Ej. {k.lstrip('e')}" for k in table]
-        got = [v[0] for v in table.values()]
-        full = [v[1] for v in table.values()]
+        names = [f"Ej. {k.lstrip('e')}" for k in table] + [f"Ej. {k.lstrip('e')} (bonus)" for k in extra]
+        got = [v[0] for v in table.values()] + [v[0] for v in extra.values()]
+        full = [v[1] for v in table.values()] + [v[1] for v in extra.values()]
         fig, ax = plt.subplots(figsize=(7, 0.45 * len(names) + 1.2))
         ax.barh(names, full, color="#e0e0e0", label="disponibles")
         ax.barh(names, got, color="#2e7d32", label="obtenidos")
         ax.invert_yaxis()
         ax.set_xlabel("puntos")
-        ax.set_title(f"Pruebas visibles: {_number(earned)}/{_number(available)} puntos")
+        ax.set_title(f"Pruebas visibles: {_running_total()} puntos")
         ax.legend(loc="lower right")
         fig.tight_layout()
         plt.show()
@@ -222,3 +261,4 @@ def reiniciar() -> None:
     """Forget every recorded result (start of a notebook, or a test)."""
     _latest.clear()
     _cells.clear()
+    _last_cell.clear()
