@@ -199,3 +199,24 @@ def test_ignore_pattern_drops_pytorch_cpp_warnings_only():
     cell, _ = pre.preprocess_cell(cell, {}, 0)
     assert [(o.name, o.text[:9]) for o in cell.outputs] == [
         ("stderr", "Traceback"), ("stdout", "[W1128 14")]
+
+
+def test_readme_totals_match_the_notebooks():
+    """The README's point totals are the source notebooks' (edit one, the other must follow)."""
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    offer = offered_points.offered()
+    part1, part2 = offer["parte1_numpy"], offer["parte2_pytorch"]
+    claims = {
+        "Part 1 is worth N points": (r"Part 1 is worth (\d+) points", part1.required),
+        "Part 2 is worth N points": (r"Part 2 is worth (\d+) points", part2.required),
+        "the bonus's N points": (r"add (\d+) points of extra credit", part1.bonus + part2.bonus),
+        "the maximum of N": (r"make the maximum of (\d+)", part1.required + part2.required),
+        "(N automatic": (r"\((\d+) automatic", part1.automatic + part2.automatic),
+        "N written)": (r"(\d+) written\)", part1.written + part2.written),
+    }
+    for what, (pattern, figure) in claims.items():
+        found = re.search(pattern, readme)
+        assert found, f"README.md no longer says {what!r}: restore the sentence"
+        assert float(found.group(1)) == figure, (
+            f"README.md says {found.group(0)!r} but the notebooks add up to {figure:g}: "
+            f"write {figure:g} there")
