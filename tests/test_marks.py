@@ -255,3 +255,69 @@ def test_marks_never_raises_even_when_the_message_cannot_be_made(monkeypatch, ca
         raise CheckFailed("mal")
     assert M._latest["e2_x"].reason == "su código lanzó CheckFailed: mal"
     assert M.puntos_de_la_celda() == 0
+
+
+def test_the_verdicts_worker_sends_the_students_frame_back_and_the_message_matches(tmp_path, no_shell):
+    """The trusted verdict's worker (here unsandboxed) runs the student's cells with their
+    notebook numbers; a call that raises comes back as name, message and the student's frame,
+    and the trusted side's red box says what the notebook's says."""
+    import json
+    import subprocess
+    from pathlib import Path
+
+    from coursetools import verdict
+    from coursetools.verdict_worker import ERROR, encode, pack, unpack
+
+    root = Path(__file__).resolve().parents[1]
+    cells = [{"id": "setup", "source": "import numpy as np", "number": 1},
+             {"id": "p1_e3_solution", "source": STUDENT_CELL, "number": 12}]
+    (tmp_path / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(root / "coursetools" / "verdict_worker.py"),
+                             str(tmp_path / "cells.json")], cwd=root, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def read():
+        size = int.from_bytes(proc.stdout.read(8), "big")
+        return unpack(proc.stdout.read(size))
+
+    def call(name, *args):
+        arrays = {}
+        proc.stdin.write(pack({"kind": "call", "name": name, "args": encode(list(args), arrays)}, arrays))
+        proc.stdin.flush()
+        reply, _ = read()
+        return verdict._exception(*reply[ERROR])
+
+    try:
+        assert read()[0] == {"ready": True, "failures": []}
+        error = call("conv_forward", np.ones(10))
+        assert error.cnnlab_where == ["In[12]", 4, "conv_forward", "Z[i, 0] = A[i]", True]
+        stub = call("zero_pad", np.ones(3), 2)
+        missing = call("conv_forward_vec", np.ones(3))
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    with M.marks(5, "e3_Z", pista="Revise los índices de la ventana."):
+        raise error
+    assert M._latest["e3_Z"].reason == (
+        "su código lanzó IndexError: index 2 is out of bounds for axis 0 with size 2 "
+        "(Celda In[12], línea 4, en conv_forward: Z[i, 0] = A[i])")
+    with M.marks(5, "e1_x_pad", pista="p"):
+        raise stub
+    assert M._latest["e1_x_pad"].reason == "todavía no implementó zero_pad (Celda In[12], línea 9)"
+    assert type(missing) is NameError and not hasattr(missing, "cnnlab_where")
+    assert str(missing) == "name 'conv_forward_vec' is not defined"
+
+
+def test_the_worker_numbers_cells_as_nbgrader_runs_them():
+    import nbformat
+
+    from coursetools import verdict
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("texto"),
+        nbformat.v4.new_code_cell("import numpy as np", metadata={"nbgrader": {"grade_id": "setup"}}),
+        nbformat.v4.new_code_cell("  \n"),  # empty: nbclient skips it, no number
+        nbformat.v4.new_code_cell("x = 1"),  # a cell the student added
+        nbformat.v4.new_code_cell("def f(): pass", metadata={"nbgrader": {"grade_id": "p1_e1_solution"}}),
+    ])
+    assert verdict._execution_numbers(nb) == {"setup": 1, None: 2, "p1_e1_solution": 3}
