@@ -155,11 +155,11 @@ def student_frame(tb) -> Where | None:
 
 
 def _where(exc: BaseException) -> Where | None:
-    """The student's frame of ``exc``: from its traceback, else what the verdict attached."""
-    where = student_frame(exc.__traceback__)
-    if where is None:
-        where = Where.from_plain(getattr(exc, ATTRIBUTE, None))
-    return where
+    """The student's frame of ``exc``: what the verdict's worker attached (it saw the student's
+    frames; here, a fixed cell's helper between the test and the proxy would be the innermost
+    cell), else the innermost student frame of its traceback."""
+    where = Where.from_plain(getattr(exc, ATTRIBUTE, None))
+    return where if where is not None else student_frame(exc.__traceback__)
 
 
 def _test_line(exc: BaseException) -> str:
