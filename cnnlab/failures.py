@@ -5,7 +5,9 @@ The reason is one line (Spanish); which one depends on what went wrong:
 * a check said no (``CheckFailed``): the check's own message;
 * an ``assert`` of the test said no: ``una comprobación no se cumplió: …``;
 * the student's code raised: ``su código lanzó IndexError: index 7 is out of
-  bounds … (Celda In[12], línea 9, en conv_forward: Z[i, h, w, c] = …)``;
+  bounds … (Celda In[12], línea 9, en conv_forward: Z[i, h, w, c] = …)``
+  (the function is left out at a cell's top level; the line's text is cut
+  at 80 characters);
 * the student's function is still the release's stub (``NotImplementedError``
   raised in the student's own frame): ``todavía no implementó conv_forward
   (Celda In[7], línea 20)``;
@@ -37,7 +39,8 @@ its cell not run), where the message already says what to do.
 **In the trusted verdict** the student's functions run in another process and
 their exceptions come back rebuilt from a name and a message, with the
 student's frame as plain data in the attribute ``cnnlab_where`` (see
-``Where.plain``). That data is untrusted: ``Where.from_plain`` accepts only
+``Where.plain``), preferred to the trusted process's own traceback (where
+the innermost cell could be a fixed cell's helper). That data is untrusted: ``Where.from_plain`` accepts only
 strings and an integer of bounded length, drops control and formatting
 characters, and the HTML box escapes it like every other text.
 
