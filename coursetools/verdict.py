@@ -180,11 +180,24 @@ def _grade_id(cell) -> str | None:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
+def _execution_numbers(nb) -> dict[str, int]:
+    """{grade_id: the execution count nbgrader's run from the top gives the cell} (its ``In[N]``:
+    every code cell in order, empty ones skipped as nbclient does)."""
+    numbers, count = {}, 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.strip():
+            count += 1
+            numbers[_grade_id(cell)] = count
+    return numbers
+
+
 def cells_of(course: Path, student: str, notebook: str):
     """(worker cells, trusted cells, student names) for one notebook.
 
     Worker: the source's fixed cells (minus figures and training) and the *student's*
-    solution cells, in notebook order. Trusted: the source's fixed and test cells.
+    solution cells, in notebook order, each with the number it has in the graded notebook
+    (``In[N]``, for the messages that point at the student's line). Trusted: the source's
+    fixed and test cells.
     Names: what the reference solution cells define (functions and classes, then plain values).
     """
     source = nbformat.read(course / "source" / paths.ASSIGNMENT / f"{notebook}.ipynb", as_version=4)
@@ -192,6 +205,7 @@ def cells_of(course: Path, student: str, notebook: str):
                               as_version=4)
     theirs = {_grade_id(c): c.source for c in submitted.cells
               if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    numbers = _execution_numbers(submitted)
     worker, trusted, functions, values = [], [], [], []
     for cell in source.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -199,7 +213,7 @@ def cells_of(course: Path, student: str, notebook: str):
         if cell.cell_type != "code" or not grade_id:
             continue
         if meta.get("solution"):
-            worker.append({"id": grade_id, "source": theirs.get(grade_id, "")})
+            worker.append({"id": grade_id, "source": theirs.get(grade_id, ""), "number": numbers.get(grade_id)})
             for node in ast.parse(cell.source).body:
                 if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                     functions.append(node.name)
@@ -209,7 +223,8 @@ def cells_of(course: Path, student: str, notebook: str):
             trusted.append({"id": grade_id, "source": cell.source, "points": meta["points"],
                             "bonus": "bonus" in cell.get("metadata", {}).get(COURSE_METADATA, {})})
         elif not grade_id.endswith(SKIPPED_FIXED):
-            worker.append({"id": grade_id, "source": cell.source, "fixed": True})
+            worker.append({"id": grade_id, "source": cell.source, "number": numbers.get(grade_id),
+                           "fixed": True})
             trusted.append({"id": grade_id, "source": cell.source, "points": None})
     return worker, trusted, functions, values
 
@@ -449,11 +464,17 @@ def _tensor(value, arrays):
     return torch.from_numpy(arrays[value[TENSOR]].copy())
 
 
-def _exception(name: str, message: str) -> Exception:
+def _exception(name: str, message: str, where=None) -> Exception:
+    """The student's exception rebuilt from its name and message. ``where``, the student's
+    frame as the worker saw it (untrusted plain data), rides along as ``cnnlab_where``:
+    ``cnnlab.failures`` checks, cleans and bounds it before showing it (escaped)."""
     kind = getattr(builtins, name, None)
     if not (isinstance(kind, type) and issubclass(kind, Exception)):
         kind = type(name, (RuntimeError,), {})
-    return kind(message)
+    error = kind(message)
+    if isinstance(where, list):
+        error.cnnlab_where = where
+    return error
 
 
 def _sync(before, after) -> None:

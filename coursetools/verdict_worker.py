@@ -6,7 +6,9 @@ in an IPython shell, then serves requests on the stdout it was started with:
 call a function of the student's (or an object it returned before), read an
 attribute, iterate, take the length or an item. Each answer carries the
 result, the arguments after the call (a function may change its inputs) and
-the random states of NumPy and PyTorch.
+the random states of NumPy and PyTorch. An exception of the student's goes
+back as its name, its message and where the student's code raised (cell
+``In[N]``, line, function, text: ``cnnlab.failures``), plain strings only.
 
 What it sends back is plain data only: numbers, strings, lists, tuples, dicts,
 NumPy arrays and tensors (as arrays), no pickles. Any other object it returns
@@ -233,6 +235,22 @@ def state_of(value, arrays):
     return {"__dict__": state}
 
 
+def student_frame(error):
+    """Where the student's code raised, as ``cnnlab.failures.Where.plain()`` (five plain
+    values: cell ``In[N]``, line, function, that line's text, raised right there), or None.
+
+    The cells ran with their notebook numbers, so IPython's own mapping names them as in
+    the graded notebook. The trusted side treats this as untrusted text.
+    """
+    try:
+        from cnnlab.failures import student_frame as find
+
+        where = find(error.__traceback__)
+        return None if where is None else where.plain()
+    except Exception:  # noqa: BLE001 - no location rather than no answer
+        return None
+
+
 def main():
     requests = os.fdopen(os.dup(0), "rb")
     answers = os.fdopen(os.dup(1), "wb")
@@ -252,6 +270,8 @@ def main():
     cells = json.loads(open(sys.argv[1], encoding="utf-8").read())
     failures = []
     for cell in cells:
+        if type(cell.get("number")) is int:
+            shell.execution_count = cell["number"]  # IPython maps the cell's code to In[number]
         signal.alarm(FIXED_CELL_SECONDS if cell.get("fixed") else CELL_SECONDS)
         result = shell.run_cell(cell["source"], silent=True)
         signal.alarm(0)
@@ -295,7 +315,12 @@ def main():
             continue
         kind = meta["kind"]
         try:
-            target = objects.table[meta["ref"]] if "ref" in meta else namespace[meta.get("name")]
+            if "ref" in meta:
+                target = objects.table[meta["ref"]]
+            elif meta.get("name") in namespace:
+                target = namespace[meta["name"]]
+            else:  # as in the notebook, where the test cell would use an undefined name
+                raise NameError(f"name {meta.get('name')!r} is not defined")
             if kind == "call":
                 value = target(*args, **kwargs)
             elif kind == "getattr":
@@ -314,7 +339,7 @@ def main():
             same.update({id(obj): {OBJECT: k} for k, obj in enumerate(pickled)})
             reply = {"result": encode(value, out_arrays, same, lambda v: objects.encode(v, out_arrays))}
         except BaseException as error:  # noqa: BLE001 - the student's exception, as data
-            reply = {ERROR: [type(error).__name__, str(error)[:500]]}
+            reply = {ERROR: [type(error).__name__, str(error)[:500], student_frame(error)]}
         if kind == "call":
             try:
                 reply["args_after"] = encode(list(args), out_arrays, other=lambda v: {KEPT: True})

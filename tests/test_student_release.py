@@ -55,5 +55,5 @@ def test_untouched_release_runs_to_the_end_with_red_marks(student_copy):
     text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
                      for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "Total visible: 0/100" in text
-    assert text.count("no está implementada") >= 8
+    assert text.count("todavía no implementó") >= 8
     assert "✗ [0 puntos]" in text  # the identity check fails visibly even though it is worth 0

@@ -6,6 +6,13 @@ Usage in a test cell::
         check_array(Z, "fp1:...")
     puntos_de_la_celda()      # last expression: nbgrader reads it as the cell's score
 
+Failure messages (``cnnlab.failures`` has them all, and the rule): when the
+student's code raised, the reason points at the student's line, as IPython's
+traceback would (``su código lanzó IndexError: … (Celda In[12], línea 9, en
+conv_forward: Z[i, h, w, c] = …)``); a stub says ``todavía no implementó
+conv_forward``. The ``pista`` is shown unless part of the student's code is
+missing (a ``NotImplementedError`` or a ``NameError``).
+
 ``marks`` never raises: a failing check, or an exception from the student's
 function, shows a red box with the reason and earns 0. Warnings and stderr
 writes inside the block are caught and shown on stdout, because nbgrader
@@ -21,7 +28,7 @@ import sys
 import warnings
 from dataclasses import dataclass
 
-from .checks import CheckFailed
+from . import failures
 
 
 @dataclass
@@ -64,13 +71,7 @@ def _number(x: float):
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, CheckFailed):
-        return str(exc)
-    if isinstance(exc, NotImplementedError):
-        return "la función aún no está implementada (NotImplementedError)"
-    if isinstance(exc, AssertionError):
-        return "una comprobación no se cumplió" + (f": {exc}" if str(exc) else "")
-    return f"su código lanzó {type(exc).__name__}: {exc}"
+    return failures.describe(exc)
 
 
 class _Box:
@@ -167,7 +168,7 @@ class marks:
         )
         _latest[self.key] = result
         _cells.setdefault(_cell_id(), []).append(result)
-        _show(_Box(result, self.hint, notes))
+        _show(_Box(result, self.hint if failures.hint_fits(exc) else "", notes))
         return True
 
 
