@@ -32,6 +32,9 @@ def main(argv=None) -> int:
         p = sub.add_parser(name, help=text)
         if name == "autograde":
             p.add_argument("--student", action="append", help="only this student (repeatable)")
+            p.add_argument("--notebook", action="append", choices=list(paths.NOTEBOOKS),
+                           help="only this notebook (repeatable; e.g. parte1_numpy while Part 2 "
+                                "is not due): the other notebook's grades are kept")
         p.add_argument("--workers", type=int, default=None,
                        help=f"grading processes side by side (default: cores, here {classgrade.default_workers()})")
         p.add_argument("--timeout", type=float, default=LIMITS.notebook_seconds,
@@ -65,7 +68,7 @@ def main(argv=None) -> int:
         print("built", ", ".join(examples.build_class(root)))
     elif args.command == "autograde":
         outcomes = course.autograde(root, args.student, workers=args.workers, timeout=args.timeout,
-                                    sandboxed=args.sandboxed)
+                                    sandboxed=args.sandboxed, notebooks=args.notebook)
         print(classgrade.outcome_table(outcomes))
     elif args.command == "feedback":
         print("feedback in", course.feedback(root).relative_to(root))

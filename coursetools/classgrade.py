@@ -282,15 +282,23 @@ def _write_status(course: Path, status: dict[str, dict[str, Outcome]]) -> None:
 
 def autograde_class(course: Path, students: list[str] | None = None, workers: int | None = None,
                     timeout: float = LIMITS.notebook_seconds, progress: bool = True,
-                    sandboxed: bool = True) -> dict[str, dict[str, Outcome]]:
+                    sandboxed: bool = True, notebooks: list[str] | None = None
+                    ) -> dict[str, dict[str, Outcome]]:
     """Autograde the students (default: every ``submitted/`` folder); return their outcomes.
 
     ``timeout`` is the wall-clock limit in seconds for one notebook of one student;
-    ``sandboxed`` runs each kernel in ``coursetools.sandbox`` (after a self-test of its limits).
+    ``sandboxed`` runs each kernel in ``coursetools.sandbox`` (after a self-test of its limits);
+    ``notebooks``: only these notebooks (default: all; e.g. only Part 1 while Part 2 is not
+    due), the others' grades and status are kept as they are.
     """
 
     from tqdm.auto import tqdm
 
+    chosen = list(paths.NOTEBOOKS) if not notebooks else list(dict.fromkeys(notebooks))
+    wrong = [n for n in chosen if n not in paths.NOTEBOOKS]
+    if wrong:
+        raise ValueError(f"no notebook named {', '.join(wrong)}: choose among "
+                         f"{', '.join(paths.NOTEBOOKS)}")
     students = submitted_students(course) if students is None else sorted(students)
     unknown = [s for s in students if not (course / "submitted" / s / paths.ASSIGNMENT).is_dir()]
     if unknown:
@@ -314,9 +322,9 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
             stage(course, student, settings.staged)
         except Exception as error:  # noqa: BLE001
             return [(Outcome(student, n, FAILED, failure_line("no se pudo preparar", error)), None)
-                    for n in paths.NOTEBOOKS]
+                    for n in chosen]
         results = []
-        for name in paths.NOTEBOOKS:
+        for name in chosen:
             try:
                 results.append(grade_notebook(course, student, name, settings))
             except Exception as error:  # noqa: BLE001
@@ -331,7 +339,7 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
         futures = {pool.submit(one_student, s): s for s in students}
         for future in as_completed(futures):
             student = futures[future]
-            status[student] = {}
+            status[student] = {n: o for n, o in status.get(student, {}).items() if n not in chosen}
             for outcome, db in future.result():
                 try:
                     if db is not None:
@@ -350,12 +358,12 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
             bar.update()
     bar.close()
     shutil.rmtree(work, ignore_errors=True)
-    return {s: status[s] for s in students}
+    return {s: {n: o for n, o in status[s].items() if n in chosen} for s in students}
 
 
 def outcome_table(outcomes: dict[str, dict[str, Outcome]]) -> str:
     """One line per student: what happened to each notebook, and the seconds spent."""
-    names = list(paths.NOTEBOOKS)
+    names = [n for n in paths.NOTEBOOKS if any(n in per for per in outcomes.values())] or list(paths.NOTEBOOKS)
     header = ["estudiante"] + names + ["segundos"]
     rows = [[s] + [per[n].line() if n in per else "-" for n in names]
             + [f"{sum(o.seconds for o in per.values()):.0f}"]

@@ -34,10 +34,12 @@ def collect_step(course: Path, archive: Path | None = None) -> dict[str, list[st
 
 
 def autograde(course: Path, students: list[str] | None = None, workers: int | None = None,
-              timeout: float = LIMITS.notebook_seconds, progress: bool = True, sandboxed: bool = True):
-    """Autograde the class (or the given students) in parallel; return the outcomes."""
+              timeout: float = LIMITS.notebook_seconds, progress: bool = True, sandboxed: bool = True,
+              notebooks: list[str] | None = None):
+    """Autograde the class (or the given students; all notebooks or the given ones) in parallel;
+    return the outcomes."""
     return classgrade.autograde_class(course, students, workers=workers, timeout=timeout,
-                                      progress=progress, sandboxed=sandboxed)
+                                      progress=progress, sandboxed=sandboxed, notebooks=notebooks)
 
 
 def feedback(course: Path) -> Path:

@@ -69,6 +69,11 @@ def test_class_report_names_the_failed_notebooks_and_draws_the_charts(course, gr
     index = steps.report_step(course)
     page = index.read_text(encoding="utf-8")
     assert "json_roto / parte1_numpy: NO VÁLIDO" in page
+    # a notebook not handed in is listed apart, not in red as a grading failure
+    assert "<li>sin_parte2 / parte2_pytorch</li>" in page
+    assert 'class="bad">sin_parte2' not in page
+    # the grade comes right after the student, in a table that scrolls inside its box
+    assert '<div class="tabla"><table><tr><th>estudiante</th><th>nota</th>' in page
     for png in ("totales.png", "ejercicios.png", "ocultas.png"):
         data = (index.parent / png).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
