@@ -30,6 +30,7 @@ from pathlib import Path
 import nbformat
 
 from . import gradebook, inert, nbgrader_cli, notebooks, paths
+from .grading import chain
 from .safetext import failure_line
 
 SCRUBBED = ".feedback_source"  # folder under the course, git-ignored
@@ -93,6 +94,9 @@ def scrub(nb: nbformat.NotebookNode, release: dict, secret: set[str]) -> nbforma
             cell.source = math_to_mathml(cell.source)
         if cell.cell_type != "code":
             continue
+        if meta.get("grade") and not meta.get("solution"):  # a check's score, as Out[n]: already
+            cell.outputs = [o for o in cell.outputs if o.output_type != "execute_result"]  # in the page
+            cell.execution_count = None
         for output in cell.outputs:
             if output.output_type == "error":
                 output.traceback = [f"{output.ename}: {_scrub_text(output.evalue, secret)}"]
@@ -142,7 +146,8 @@ def generate(course: Path) -> tuple[Path, dict[str, str]]:
         if timestamp.exists():
             shutil.copy(timestamp, out / timestamp.name)
     done = nbgrader_cli.start(["generate_feedback", paths.ASSIGNMENT, "--force",
-                               f"--CourseDirectory.autograded_directory={SCRUBBED}"], course)
+                               f"--CourseDirectory.autograded_directory={SCRUBBED}",
+                               *chain.feedback_options()], course)
     for student in _FAILED_STUDENT.findall(done.log):  # nbgrader goes on past a failed student
         failures.setdefault(student, "sin retroalimentación: nbgrader generate_feedback falló "
                                      "(grading/logs/feedback.log)")

@@ -27,11 +27,24 @@ def test_feedback_holds_no_hidden_test_line(course, feedback_dir, name):
 
 
 def part1_score_of_bug_stride_ignored() -> str:
-    """nbgrader's header for a Part 1 that loses one 3-point hidden check, written answers
-    pending: automatic points + bonus (extra credit) over the required maximum."""
+    """The page's header for a Part 1 that loses one 3-point hidden check, written answers
+    pending: the automatic points over the required maximum, the bonus beside them."""
     part1 = points.offered()["parte1_numpy"]
-    return f"Score: {part1.automatic - 3 + part1.bonus:.1f} / {part1.required:.1f}"
+    return (f"parte1_numpy: {part1.automatic - 3:g} / {part1.required:g} puntos · "
+            f"bonus +{part1.bonus:g} de {part1.bonus:g}")
 
+
+def test_feedback_is_spanish_and_says_what_is_pending(feedback_dir):
+    page = (feedback_dir / "bug_stride_ignored" / paths.ASSIGNMENT / "parte1_numpy.html").read_text()
+    text = visible_text(page)
+    assert "Faltan 3 respuestas escritas por calificar a mano" in text
+    assert "Ejercicio 8 · respuesta escrita (pregunta 1): pendiente de calificación manual (vale 5)" in text
+    assert "Ejercicio 9 · bonus (puntos extra): bonus: +3 de 3" in text
+    assert "Total de este notebook" in text
+    for english in ("Test cell", "Student's answer", "Comments:", "No response", "Score:", "(Top)"):
+        assert english not in text, english
+    # a check's score is in the page's header and list, not as a stray Out[n] under the check
+    assert "Out[" not in text
 
 def test_feedback_shows_points_and_hidden_cell_descriptions(feedback_dir):
     text = visible_text((feedback_dir / "bug_stride_ignored" / paths.ASSIGNMENT /

@@ -16,6 +16,8 @@ nbgrader's command line (for code the instructor trusts).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 KERNEL_MANAGER = "coursetools.sandbox.SandboxedKernelManager"
 PLAIN_KERNEL_MANAGER = "jupyter_client.manager.AsyncKernelManager"
 _PRE = "coursetools.grading.preprocessors."
@@ -28,6 +30,22 @@ AUTOGRADE = ["nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePat
              _PRE + "TrimOutputs", "nbgrader.preprocessors.SaveAutoGrades", _PRE + "RecordBonus",
              _PRE + "TrustedVerdict",
              "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata"]
+
+FEEDBACK = ["nbgrader.preprocessors.GetGrades", _PRE + "FeedbackDetails",
+            "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+# The Spanish feedback page (coursetools/templates/feedback_es, extending nbgrader's), named on
+# the feedback step's command line so that formgrader's own pages keep nbgrader's templates.
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def feedback_options() -> list[str]:
+    """``generate_feedback`` command-line options: the Spanish template, found beside nbgrader's."""
+    import nbgrader
+
+    nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+    return ["--HTMLExporter.template_name=feedback_es",
+            f"--HTMLExporter.extra_template_basedirs={nbgrader_templates}",
+            f"--HTMLExporter.extra_template_basedirs={TEMPLATES}"]
 
 # Command-line options of an unprotected run (the kernel with the instructor's rights, no verdict).
 UNPROTECTED = [f"--Execute.kernel_manager_class={PLAIN_KERNEL_MANAGER}", "--TrustedVerdict.enabled=False"]
@@ -46,3 +64,5 @@ def configure(c, course: str) -> None:
     c.RecordBonus.course_root = course
     c.Autograde.sanitize_preprocessors = list(SANITIZE)
     c.Autograde.autograde_preprocessors = list(AUTOGRADE)
+    c.FeedbackDetails.course_root = course
+    c.GenerateFeedback.preprocessors = list(FEEDBACK)

@@ -225,3 +225,65 @@ class TrustedVerdict(NbGraderPreprocessor):
             self.log.warning("REVISAR %s/%s: %s", student, notebook, review)
         return nb, resources
 
+
+
+def cell_label(grade_id: str) -> str:
+    """What a graded or solution cell is, in Spanish: ``p1_e3_hidden_stride2`` ->
+    "Ejercicio 3 · prueba oculta"."""
+    parts = grade_id.split("_")
+    if grade_id == paths.IDENTITY_CELL:
+        return "Identificación"
+    if len(parts) < 3 or not parts[1][1:].isdigit():
+        return grade_id
+    kind = {"visible": "pruebas visibles", "hidden": "prueba oculta", "bonus": "bonus (puntos extra)",
+            "solution": "su código", "answer": "respuesta escrita"}.get(parts[2], parts[2])
+    if parts[2] == "answer" and len(parts) > 3 and parts[3].startswith("q"):
+        kind += f" (pregunta {parts[3][1:]})"
+    return f"Ejercicio {parts[1][1:]} · {kind}"
+
+
+class FeedbackDetails(NbGraderPreprocessor):
+    """After nbgrader's ``GetGrades`` in ``generate_feedback``: what the Spanish feedback template
+    (``coursetools/templates/feedback_es``) shows beside nbgrader's scores.
+
+    Per cell (``metadata.nbgrader``): ``etiqueta`` (what the cell is), ``pendiente`` (a written
+    answer nobody graded yet: not a 0), ``bonus``/``extra`` (bonus offered / extra credit
+    earned), ``comentario`` (the instructor's comment, if any) and ``sin_respuesta``.
+    ``resources["lab2"]``: the notebook's required points earned and maximum, its bonus, and
+    how many written answers are pending.
+    """
+
+    course_root = Unicode("", help="the course folder (source/)").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        student, notebook = _ids(resources)
+        worth = bonus_cells(Path(self.course_root or os.getcwd()), [notebook])
+        with Gradebook(resources["nbgrader"]["db_url"]) as gb:
+            row = gb.find_submission_notebook(notebook, resources["nbgrader"]["assignment"], student)
+            grades = {g.name: (g.auto_score, g.manual_score, g.extra_credit, g.max_score,
+                               g.needs_manual_grade) for g in row.grades}
+        totals = dict(earned=0.0, maximum=0.0, bonus_earned=0.0, bonus_offered=sum(worth.values()),
+                      pending=0)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader")
+            if not meta or not (meta.get("grade") or meta.get("solution")):
+                continue
+            grade_id = meta["grade_id"]
+            meta["etiqueta"] = cell_label(grade_id)
+            comment = meta.get("comment")
+            meta["sin_respuesta"] = comment == "No response."
+            meta["comentario"] = comment if comment and comment != "No response." else ""
+            if grade_id not in grades:
+                continue
+            auto, manual, extra, maximum, needs_manual = grades[grade_id]
+            meta["pendiente"] = bool(needs_manual and manual is None)
+            if grade_id in worth:
+                meta["bonus"], meta["extra"] = worth[grade_id], extra or 0.0
+                totals["bonus_earned"] += extra or 0.0
+                continue
+            totals["maximum"] += maximum
+            totals["pending"] += meta["pendiente"]
+            if not meta["pendiente"]:
+                totals["earned"] += (manual if manual is not None else auto) or 0.0
+        resources["lab2"] = totals
+        return nb, resources
