@@ -16,7 +16,7 @@
 # red pequeña que se entrena con fotos de gatos y perros.
 #
 # **Cómo se califica.** Cada ejercicio tiene una celda donde usted escribe su
-# código (donde dice `# TU CÓDIGO AQUÍ`; borre la línea `raise NotImplementedError()`)
+# código (donde dice `# ESCRIBA SU CÓDIGO AQUÍ`; borre la línea `raise NotImplementedError()`)
 # y una celda de pruebas visibles. Al ejecutarla verá un recuadro verde
 # `✓ [5 puntos]` o uno rojo `✗ [0/5 puntos]` con el motivo y una pista, y el
 # total que lleva. Las pruebas comparan su resultado con una *huella* del
@@ -53,16 +53,23 @@ np.random.seed(seed_)
 # %% [markdown]
 # ## Ejercicio 0 — Identificación
 #
-# El laboratorio se puede hacer en pareja. Escriba el carné (al menos 5 caracteres)
-# y el nombre completo de cada integrante; el nombre cuenta como firma de que el
-# trabajo es propio. Si trabaja solo, deje vacíos `carne_2` y `firma_mecanografiada_2`.
+# El laboratorio se puede hacer en pareja. En la celda de abajo escriba, entre las
+# comillas, el carné (al menos 5 caracteres) y el nombre completo de cada integrante:
+# `carne_1` y `firma_mecanografiada_1` para la primera persona, `carne_2` y
+# `firma_mecanografiada_2` para la segunda. El nombre escrito cuenta como firma de que
+# el trabajo es propio. Si trabaja solo, deje `carne_2` y `firma_mecanografiada_2`
+# vacíos (`""`). Después borre la línea `raise NotImplementedError()`.
 
 # %% tipo="solucion" id="p1_e0_solution"
+# Integrante 1
+carne_1 = ""
+firma_mecanografiada_1 = ""
+# Integrante 2 (déjelos vacíos si trabaja solo)
+carne_2 = ""
+firma_mecanografiada_2 = ""
 ### BEGIN SOLUTION
 carne_1 = "99001"
 firma_mecanografiada_1 = "Persona Ejemplo Uno"
-carne_2 = ""
-firma_mecanografiada_2 = ""
 ### END SOLUTION
 
 # %% tipo="fijo" id="p1_e0_check"
