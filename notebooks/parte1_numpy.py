@@ -39,11 +39,11 @@ import matplotlib.pyplot as plt
 
 import cnnlab
 from cnnlab import figures
-from cnnlab.checks import check_array, check_scalar
+from cnnlab.checks import Prerequisites, check_array, check_scalar
 from cnnlab.gradcheck import numeric_gradient, relative_error, sample_indices
 from cnnlab.marks import marks, puntos_de_la_celda, resumen, reiniciar
 
-cnnlab.require_version("1.0.0")
+cnnlab.require_version("1.1.0")
 reiniciar()
 # %matplotlib inline
 
@@ -524,17 +524,25 @@ def conv_backward(dZ, cache):
 
 
 # %% tipo="prueba" id="p1_e5_visible" puntos=15
+# Las entradas se construyen aquí, sin llamar a conv_forward: el cache es el que
+# devolvería conv_forward con los datos del ejercicio 3, y dZ es un gradiente al azar
+# de la forma de Z. Así, esta prueba solo depende de su conv_backward.
 np.random.seed(seed_)
+A_prev = np.random.randn(10, 7, 7, 5)
+W = np.random.randn(3, 3, 5, 8)
+b = np.random.randn(1, 1, 1, 8)
+dZ = np.random.randn(10, 7, 7, 8)
+cache_conv = (A_prev, W, b, {"pad": 1, "stride": 1})
 with marks(5, "e5_dA", pista="dA_prev acumula W por dZ en cada ventana; quite el relleno al final."):
-    dA, dW, db = conv_backward(Z, cache_conv)
+    dA, dW, db = conv_backward(dZ, cache_conv)
     print("media de dA =", np.mean(dA))
     print("media de dW =", np.mean(dW))
     print("media de db =", np.mean(db))
-    check_array(dA, "fp1:10x7x7x5:n:1af146e4c7a.0a9a7e70d52.0505cdfcfbc.061c9ff6660.03cd3d5c79d", "dA")
+    check_array(dA, "fp1:10x7x7x5:n:1f34a08e8ce.051ff4a15b4.17238b58ea8.0ed2070c7d8.16ece3e21b8", "dA")
 with marks(5, "e5_dW", pista="dW acumula la ventana por dZ, para cada filtro."):
-    check_array(dW, "fp1:3x3x5x8:n:165d5016f0b.1aa0fe0af0f.08be648f031.0caa0a8f2e4.19faf4f0d7d", "dW")
+    check_array(dW, "fp1:3x3x5x8:n:1610daacebe.0714c04a1fc.1ccb0b994c3.00b625b31e0.0b07bfdfa7d", "dW")
 with marks(5, "e5_db", pista="db suma dZ sobre imágenes, filas y columnas."):
-    check_array(db, "fp1:1x1x1x8:n:1a5d8b8aa17.115da1675d6.1b5b214dd7c.193126a3f13.13386b3835a", "db")
+    check_array(db, "fp1:1x1x1x8:n:11aa67e4ce7.085984381ed.068d61b45fd.0e5fe33a2fa.1865f0f2645", "db")
 puntos_de_la_celda()
 
 # %% tipo="prueba" id="p1_e5_hidden_pad0" puntos=3
@@ -571,14 +579,23 @@ puntos_de_la_celda()
 
 # %% tipo="prueba" id="p1_e5_hidden_gradcheck" puntos=4
 # Prueba oculta: gradientes comparados con gradientes numéricos (diferencias centradas)
-# del costo L = sum(conv_forward(A, W, b) * R), en 20 coordenadas al azar de cada parámetro;
-# el gradiente numérico debe ser además el verdadero (un forward que devuelve ceros da
-# gradientes numéricos nulos, que unos gradientes nulos "igualan").
+# del costo L = sum(conv(A, W, b) * R), en 20 coordenadas al azar de cada parámetro. La
+# convolución derivada es una de referencia, no su conv_forward: un error del
+# ejercicio 3 no cuesta puntos aquí.
 ### BEGIN HIDDEN TESTS
+from numpy.lib.stride_tricks import sliding_window_view as _ventanas
+
 _rs = np.random.RandomState(503)
 _A, _W, _b = _rs.randn(2, 4, 5, 3), _rs.randn(3, 3, 3, 2), _rs.randn(1, 1, 1, 2)
 _hp = {"stride": 1, "pad": 1}
 _R = _rs.randn(2, 4, 5, 2)
+
+
+def _conv_referencia(A, W, b, hp):
+    f, s, p = W.shape[0], hp["stride"], hp["pad"]
+    v = _ventanas(np.pad(A, ((0, 0), (p, p), (p, p), (0, 0))), (f, f), axis=(1, 2))[:, ::s, ::s]
+    return np.einsum("mhwcij,ijcn->mhwn", v, W) + b.reshape(1, 1, 1, -1)
+
 
 def _gradcheck_conv(which, analytic_index, fingerprint):
     params = [_A.copy(), _W.copy(), _b.copy()]
@@ -588,14 +605,14 @@ def _gradcheck_conv(which, analytic_index, fingerprint):
     def loss(value):
         args = list(params)
         args[which] = value
-        return np.sum(conv_forward(args[0].copy(), args[1].copy(), args[2].copy(), dict(_hp))[0] * _R)
+        return np.sum(_conv_referencia(args[0], args[1], args[2], _hp) * _R)
 
     idx = sample_indices(target.shape, 20, seed=which)
     numeric = numeric_gradient(loss, target, idx)
+    check_array(numeric, fingerprint, "el gradiente numérico de referencia")
     analytic = [grads[analytic_index][i] for i in idx]
     error = relative_error(numeric, analytic)
     assert error < 1e-6, f"error relativo {error:.1e} frente al gradiente numérico"
-    check_array(numeric, fingerprint, "el gradiente numérico")
 
 with marks(2, "e5_oculta_gradcheck_dA", oculta=True):
     _gradcheck_conv(0, 0, "fp1:20:n:13d40d947bb.184e5cc6aee.0457458aad4.095b5cef1f8.1a37e242b95")
@@ -777,24 +794,31 @@ puntos_de_la_celda()
 ### END HIDDEN TESTS
 
 # %% tipo="prueba" id="p1_e7_hidden_gradcheck" puntos=4
-# Prueba oculta: gradiente numérico de L = sum(pool_forward(A) * R) con ventanas
-# solapadas (f 3, stride 1) y entradas sin empates, en ambos modos; el gradiente numérico
-# debe ser además el verdadero.
+# Prueba oculta: gradiente numérico de L = sum(pool(A) * R) con ventanas solapadas
+# (f 3, stride 1) y entradas sin empates, en ambos modos. El pooling derivado es uno de
+# referencia, no su pool_forward: un error del ejercicio 4 no cuesta puntos aquí.
 ### BEGIN HIDDEN TESTS
+from numpy.lib.stride_tricks import sliding_window_view as _ventanas
+
 _rs = np.random.RandomState(702)
 _A = _rs.permutation(2 * 5 * 4 * 2).reshape(2, 5, 4, 2) / 8.0 - 5.0
 _hp = {"f": 3, "stride": 1}
 _R = _rs.randn(2, 3, 2, 2)
 
+
+def _pool_referencia(A, hp, mode):
+    f, s = hp["f"], hp["stride"]
+    v = _ventanas(A, (f, f), axis=(1, 2))[:, ::s, ::s]
+    return v.max(axis=(4, 5)) if mode == "max" else v.mean(axis=(4, 5))
+
+
 def _gradcheck_pool(mode, fingerprint):
     analytic = pool_backward(_R.copy(), (_A.copy(), dict(_hp)), mode=mode)
     idx = sample_indices(_A.shape, 30, seed=7)
-    numeric = numeric_gradient(
-        lambda value: np.sum(pool_forward(value.copy(), dict(_hp), mode=mode)[0] * _R), _A.copy(), idx
-    )
+    numeric = numeric_gradient(lambda value: np.sum(_pool_referencia(value, _hp, mode) * _R), _A.copy(), idx)
+    check_array(numeric, fingerprint, "el gradiente numérico de referencia")
     error = relative_error(numeric, [analytic[i] for i in idx])
     assert error < 1e-6, f"error relativo {error:.1e} frente al gradiente numérico"
-    check_array(numeric, fingerprint, "el gradiente numérico")
 
 with marks(2, "e7_oculta_gradcheck_max", oculta=True):
     _gradcheck_pool("max", "fp1:30:n:02b66cd64ed.1b27ed9ebc0.1d68e9d5b9b.1a6f17234bf.1fe442f98cf")
@@ -946,13 +970,44 @@ def simple_cnn_model(image_array, parameters):
 
 
 # %% tipo="prueba" id="p1_e8_visible_forward" puntos=5
+# La red usa sus funciones de los ejercicios 3 a 7. Si una prueba del ejercicio 8 falla,
+# esas funciones se revisan en la misma entrada y, si una da un resultado incorrecto,
+# el motivo dice qué ejercicio corregir primero.
+def _capas_previas(X, parametros, huellas, hacia_atras=True):
+    # (con un sesgo al azar: los de initialize_parameters son ceros y no dirían si se suman)
+    X, W1 = X.copy(), parametros["W1"].copy()
+    b1 = np.random.RandomState(807).randn(*parametros["b1"].shape)
+    gradientes = np.random.RandomState(808)
+    pasos = [
+        ("conv_forward", 3, lambda v: conv_forward(X.copy(), W1.copy(), b1.copy(), dict(CONV_HPARAMS))[0],
+         huellas[0]),
+        ("pool_forward", 4, lambda v: pool_forward(np.maximum(0, v["conv_forward"]), dict(POOL_HPARAMS),
+                                                   mode="max")[0], huellas[1]),
+    ]
+    if hacia_atras:
+        pasos += [
+            ("conv_backward", 5, lambda v: np.concatenate([np.ravel(g) for g in conv_backward(
+                gradientes.randn(*v["conv_forward"].shape), (X.copy(), W1.copy(), b1.copy(),
+                                                             dict(CONV_HPARAMS)))[1:]]), huellas[2]),
+            ("pool_backward", 7, lambda v: pool_backward(
+                gradientes.randn(*v["pool_forward"].shape), (np.maximum(0, v["conv_forward"]),
+                                                             dict(POOL_HPARAMS)), mode="max"), huellas[3]),
+        ]
+    return Prerequisites(*pasos)
+
+
 np.random.seed(seed_)
 X_prueba = np.random.rand(2, 5, 7, 3)
 parametros_prueba = initialize_parameters(5, 7, 3, n_filters=4)
+previas = _capas_previas(X_prueba, parametros_prueba, (
+    "fp1:2x7x9x4:n:025e064979d.1a092827f4c.115f754327d.0878ffd4ae6.1a16f33d01d",
+    "fp1:2x3x4x4:n:1b5090d34bc.0225a9a73fe.1c00b97ba73.184c18573b3.12585029252",
+), hacia_atras=False)
 with marks(5, "e8_forward", pista="conv -> relu -> max-pool -> aplanar -> W3, b3 -> softmax; sin tamaños fijos."):
-    A_prueba, caches_prueba = simple_cnn_model(X_prueba, parametros_prueba)
-    print("A_last =\n", A_prueba)
-    check_array(A_prueba, "fp1:2x2:n:030121889eb.06ac920c69e.05f4c1e456d.0e635a60c71.0687a161413", "A_last")
+    with previas.explain():
+        A_prueba, caches_prueba = simple_cnn_model(X_prueba, parametros_prueba)
+        print("A_last =\n", A_prueba)
+        check_array(A_prueba, "fp1:2x2:n:030121889eb.06ac920c69e.05f4c1e456d.0e635a60c71.0687a161413", "A_last")
 puntos_de_la_celda()
 
 # %% tipo="prueba" id="p1_e8_hidden_forward" puntos=2
@@ -1020,6 +1075,12 @@ np.random.seed(seed_)
 X_prueba = np.random.rand(3, 5, 7, 3)
 Y_prueba = one_hot_encode(np.array([0, 1, 1]), 2)
 parametros_prueba = initialize_parameters(5, 7, 3, n_filters=4)
+previas = _capas_previas(X_prueba, parametros_prueba, (
+    "fp1:3x7x9x4:n:03243ca9775.185f5c7247b.037fcc80ca1.1b72290bb8f.196d822ef0b",
+    "fp1:3x3x4x4:n:15443b19343.153742c4e76.0584b796b6f.06054c35aa7.0aaaf7cad32",
+    "fp1:112:n:0094dca19e5.06d52d474f7.0c1467a3d0c.149187bb0f9.0ef11304a0a",
+    "fp1:3x7x9x4:n:0ac803393fd.1b6298ed5af.1779d8d3454.011fe3b885a.0858a172718",
+))
 
 
 def _copias(parametros):
@@ -1045,13 +1106,17 @@ def _error_gradiente(nombre, huella):
 
 
 with marks(2, "e8_dW1", pista="dZ1 = relu_backward(pool_backward(dA2, ...), Z1); luego conv_backward."):
-    _error_gradiente("W1", "fp1:20:n:0b75f171b2f.17cfbef719c.0d899ebba35.13977b79c4f.1d70e154639")
+    with previas.explain():
+        _error_gradiente("W1", "fp1:20:n:0b75f171b2f.17cfbef719c.0d899ebba35.13977b79c4f.1d70e154639")
 with marks(1, "e8_db1", pista="db1 sale de conv_backward con el mismo dZ1."):
-    _error_gradiente("b1", "fp1:4:n:0ebea8e8c5f.1467ffe938d.10ae6835992.087b7791ac0.1fcadd8611c")
+    with previas.explain():
+        _error_gradiente("b1", "fp1:4:n:0ebea8e8c5f.1467ffe938d.10ae6835992.087b7791ac0.1fcadd8611c")
 with marks(1, "e8_dW3", pista="dZ3 es (A_last - Y) dividido entre m, sin la derivada de softmax encima."):
-    _error_gradiente("W3", "fp1:20:n:18c7b4157fe.0eb9585f27c.0949948dd2d.0852a3e911e.1719ee68855")
+    with previas.explain():
+        _error_gradiente("W3", "fp1:20:n:18c7b4157fe.0eb9585f27c.0949948dd2d.0852a3e911e.1719ee68855")
 with marks(1, "e8_db3", pista="db3 suma dZ3 sobre las imágenes."):
-    _error_gradiente("b3", "fp1:2:n:184fa725fdf.01e654ced2a.08d068993e5.0d7a1d36991.1c1279e9b63")
+    with previas.explain():
+        _error_gradiente("b3", "fp1:2:n:184fa725fdf.01e654ced2a.08d068993e5.0d7a1d36991.1c1279e9b63")
 puntos_de_la_celda()
 
 # %% tipo="prueba" id="p1_e8_hidden_gradients" puntos=3
@@ -1146,15 +1211,22 @@ X_sintetico = np.random.rand(8, 6, 6, 3) * 0.3
 X_sintetico[etiquetas_sinteticas == 1, :3] += 0.6
 Y_sintetico = one_hot_encode(etiquetas_sinteticas, 2)
 parametros_sinteticos = initialize_parameters(6, 6, 3, n_filters=4)
+previas = _capas_previas(X_sintetico, parametros_sinteticos, (
+    "fp1:8x8x8x4:n:15a64684a96.096900e389a.1c632b63a32.0412e9292c2.12bd0f74b76",
+    "fp1:8x4x4x4:n:0b107af3e05.1cf571a8226.143630b68ff.0570b3edf15.19c10a9991d",
+    "fp1:112:n:19ddc9c9e90.0d4a66ea188.0010d887dbf.038496e3dd0.0fcd84f3ed1",
+    "fp1:8x8x8x4:n:17395a91644.142ee82c8d3.0f6c6479655.120cf586e7c.1d9d83b3856",
+))
 with marks(5, "e8_training", pista="Si las pruebas anteriores pasan, esta también debería pasar."):
-    costos_sinteticos = []
-    for paso in range(15):
-        A, caches = simple_cnn_model(X_sintetico.copy(), parametros_sinteticos)
-        costos_sinteticos.append(compute_cost(A, Y_sintetico))
-        gradientes = backward_propagation(A, Y_sintetico.copy(), caches)
-        parametros_sinteticos = update_parameters(parametros_sinteticos, gradientes, learning_rate=0.5)
-    print(f"costo inicial {costos_sinteticos[0]:.4f}, costo final {costos_sinteticos[-1]:.4f}")
-    assert costos_sinteticos[-1] <= 0.5 * costos_sinteticos[0], "el costo no bajó a la mitad"
+    with previas.explain():
+        costos_sinteticos = []
+        for paso in range(15):
+            A, caches = simple_cnn_model(X_sintetico.copy(), parametros_sinteticos)
+            costos_sinteticos.append(compute_cost(A, Y_sintetico))
+            gradientes = backward_propagation(A, Y_sintetico.copy(), caches)
+            parametros_sinteticos = update_parameters(parametros_sinteticos, gradientes, learning_rate=0.5)
+        print(f"costo inicial {costos_sinteticos[0]:.4f}, costo final {costos_sinteticos[-1]:.4f}")
+        assert costos_sinteticos[-1] <= 0.5 * costos_sinteticos[0], "el costo no bajó a la mitad"
 puntos_de_la_celda()
 
 # %% [markdown]
