@@ -312,8 +312,15 @@ with marks(5, "e3_Z", pista="Revise los índices de la ventana y el tamaño de s
 with marks(5, "e3_cache", pista="cache debe ser (A_prev, W, b, hparameters), con A_prev sin rellenar."):
     check_array(Z, "fp1:10x7x7x8:n:05fc655495e.111e8185cc2.1c0632668e5.1deb031ab63.0a72831d150", "Z")
     check_array(cache_conv[0], "fp1:10x7x7x5:n:0e37f9308de.14f14a7bf10.031c270dcd4.0a5eeb6e481.075e222dd07", "cache_conv[0]")
-with marks(5, "e3_media", pista="La media de Z depende de todos sus valores."):
-    check_scalar(np.mean(Z), "fp1::n:13ea1592905.04c9dd46e48.18a62de619e.154a66b9e4c.0744879420f", "np.mean(Z)")
+print()
+# Otro caso: stride 2, sin relleno, imágenes de 6×7; (6 - 3) / 2 no es entero.
+with marks(5, "e3_stride2_redondeo", pista="n_H = (n_H_prev + 2·pad - f) // stride + 1: la división "
+           "redondea hacia abajo, y la ventana de la fila h empieza en h·stride."):
+    _rs = np.random.RandomState(seed_ + 3)
+    A_s2, W_s2, b_s2 = _rs.randn(2, 6, 7, 3), _rs.randn(3, 3, 3, 4), _rs.randn(1, 1, 1, 4)
+    Z_s2, _ = conv_forward(A_s2, W_s2, b_s2, {"pad": 0, "stride": 2})
+    print("con stride 2 y pad 0: Z_s2.shape =", np.shape(Z_s2))
+    check_array(Z_s2, "fp1:2x2x3x4:n:1b4b0d8f230.0e2f25d83bf.02779eaf451.1a1e0dadbb9.083050b6306", "Z_s2")
 puntos_de_la_celda()
 
 # %% tipo="prueba" id="p1_e3_hidden_stride2" puntos=3
