@@ -470,9 +470,9 @@ puntos_de_la_celda()
 # %% [markdown]
 # ## Ejercicio 5 — Convolución hacia atrás
 #
-# En el *backward* recibimos `dZ`, el gradiente del costo respecto de cada casilla
-# de la salida, y debemos devolver los gradientes respecto de la entrada
-# (`dA_prev`), de los filtros (`dW`) y de los sesgos (`db`). La idea es seguir a
+# En el paso hacia atrás (*backward*) recibimos `dZ`, el gradiente del costo
+# respecto de cada casilla de la salida, y debemos devolver los gradientes respecto
+# de la entrada (`dA_prev`), de los filtros (`dW`) y de los sesgos (`db`). La idea es seguir a
 # cada casilla `Z[i, h, w, c]` hasta lo que la produjo: la ventana de la imagen `i`
 # que empieza en `(h·stride, w·stride)`, el filtro `c` y el sesgo `c`. Cada uno
 # recibe su parte, **sumando** (`+=`) porque las ventanas se solapan y un mismo
