@@ -42,7 +42,7 @@ c.CourseDirectory.ignore = [
 ]
 
 # Students' cells: Spanish stubs.
-c.ClearSolutions.code_stub = {"python": "# TU CÓDIGO AQUÍ\nraise NotImplementedError()"}
+c.ClearSolutions.code_stub = {"python": "# ESCRIBA SU CÓDIGO AQUÍ\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "ESCRIBA AQUÍ SU RESPUESTA"
 
 # Restore deleted or edited test cells from the source version.

@@ -28,6 +28,7 @@ Nothing here writes to stderr: numeric warnings are silenced.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import warnings
@@ -212,3 +213,49 @@ def check_str(value, expected: str, name: str = "el resultado") -> None:
     """Raise CheckFailed unless ``value`` is exactly the expected string."""
     if string_fingerprint(value) != expected:
         raise CheckFailed(f"{name} no es el texto esperado")
+
+
+class Prerequisites:
+    """The earlier functions a check goes through, named when the check fails because of one.
+
+    ``steps`` are ``(function name, exercise number, compute, fingerprint)`` in the order
+    the check uses them; ``compute(values)`` gets the values of the earlier steps by
+    function name. Nothing runs unless the check fails: then, inside its ``marks``
+    block (so warnings are still caught), the steps run once, in order, and the first
+    wrong one replaces the check's reason with the exercise to fix first. A check never
+    loses or gains points through this, it only says where the error is.
+    """
+
+    def __init__(self, *steps):
+        self.steps = steps
+        self._reason = None
+
+    def reason(self) -> str:
+        """Why the first wrong earlier function is wrong ("" when all are right)."""
+        if self._reason is None:
+            self._reason = ""
+            values = {}
+            for function, exercise, compute, expected in self.steps:
+                try:
+                    values[function] = compute(values)
+                    check_array(values[function], expected, function)
+                except NotImplementedError:
+                    self._reason = (f"{function} aún no está implementada: "
+                                    f"complete primero el ejercicio {exercise}")
+                    break
+                except Exception:  # noqa: BLE001 - a wrong earlier function, whatever it raised
+                    self._reason = (f"{function} da un resultado incorrecto en este caso: "
+                                    f"corrija primero el ejercicio {exercise}")
+                    break
+        return self._reason
+
+    @contextlib.contextmanager
+    def explain(self):
+        """Let a failure through, with the earlier exercise to fix as its reason when there is one."""
+        try:
+            yield
+        except Exception:  # noqa: BLE001 - re-raised unless an earlier function explains it
+            reason = self.reason()
+            if reason:
+                raise CheckFailed(reason) from None
+            raise

@@ -23,8 +23,26 @@ IDENTITY_CELL = paths.IDENTITY_CELL
 IDENTITY_NAMES = ("carne_1", "firma_mecanografiada_1", "carne_2", "firma_mecanografiada_2")
 
 
+def _identity_text(text: str) -> str:
+    """The part of a notebook's JSON text that holds the identity cell, or all of it.
+
+    nbformat writes a cell's metadata (its grade id) before its source, so the cell's
+    lines lie between its grade id and the next cell's ``"cell_type"``.
+    """
+    start = text.find(f'"grade_id": "{IDENTITY_CELL}"')
+    if start < 0:
+        return text
+    end = text.find('"cell_type"', start)
+    return text[start:] if end < 0 else text[start:end]
+
+
 def identity(notebook: Path) -> dict[str, str]:
-    """Carnés and typed signatures from the identity cell (read, never executed)."""
+    """Carnés and typed signatures from the identity cell (read, never executed).
+
+    The release shows the four assignments with empty strings above the student's
+    region, so a name may be assigned more than once: as when the cell runs, the last
+    assignment of each name counts.
+    """
     found = dict.fromkeys(IDENTITY_NAMES, "")
     if not notebook.exists():
         return found
@@ -33,11 +51,11 @@ def identity(notebook: Path) -> dict[str, str]:
     except notebook_bounds.NotebookRejected:  # not a notebook (cut short?): look for the lines
         if notebook.stat().st_size > notebook_bounds.LIMITS.notebook_bytes:
             return found
-        text = notebook.read_text(encoding="utf-8", errors="replace")
+        text = _identity_text(notebook.read_text(encoding="utf-8", errors="replace"))
         for name in IDENTITY_NAMES:
             # in the JSON text a source line reads  carne_1 = \"2023\"  or  carne_1 = '2023'
-            hit = re.search(name + r""" = \\?(['"])(.*?)\\?\1""", text)
-            found[name] = hit.group(2).strip() if hit else ""
+            hits = re.findall(r"\b" + name + r""" = \\?(['"])(.*?)\\?\1""", text)
+            found[name] = hits[-1][1].strip() if hits else ""
         return found
     for cell in nb.cells:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") != IDENTITY_CELL:
@@ -48,9 +66,11 @@ def identity(notebook: Path) -> dict[str, str]:
             return found
         for node in tree.body:
             if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                    and isinstance(node.targets[0], ast.Name) and node.targets[0].id in found
-                    and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
-                found[node.targets[0].id] = node.value.value.strip()
+                    and isinstance(node.targets[0], ast.Name) and node.targets[0].id in found):
+                # a later assignment of anything but a string literal leaves the name empty
+                text = (node.value.value if isinstance(node.value, ast.Constant)
+                        and isinstance(node.value.value, str) else "")
+                found[node.targets[0].id] = text.strip()
     return found
 
 

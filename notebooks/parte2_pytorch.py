@@ -245,41 +245,43 @@ def conv_backward_torch(dZ, cache):
 
 # %% tipo="prueba" id="p2_e2_visible" puntos=20
 # Las mismas entradas que los ejercicios 3, 4 y 5 de la Parte 1: deben salir los mismos números.
+# El paso hacia atrás recibe un cache y un dZ construidos aquí (no los de su
+# conv_forward_torch), así que solo depende de su conv_backward_torch.
 np.random.seed(seed_)
 A_prev = np.random.randn(10, 7, 7, 5)
 W = np.random.randn(3, 3, 5, 8)
 b = np.random.randn(1, 1, 1, 8)
+dZ = np.random.randn(10, 7, 7, 8)
 hparameters = {"pad": 1, "stride": 1}
-A_conv = A_prev
 with marks(5, "e2_conv_forward", pista="Permute entrada (0,3,1,2) y filtros (3,2,0,1); aplane b; vuelva a NHWC."):
-    Z, cache_conv = conv_forward_torch(A_prev, W, b, hparameters)
+    Z, _ = conv_forward_torch(A_prev.copy(), W.copy(), b.copy(), dict(hparameters))
     print("media de Z =", np.mean(Z))
     print("Z[3,2,1] =\n", Z[3, 2, 1])
     check_array(Z, "fp1:10x7x7x8:n:05fc655495e.111e8185cc2.1c0632668e5.1deb031ab63.0a72831d150", "Z")
     check_scalar(float(np.mean(Z)), "fp1::n:13ea1592905.04c9dd46e48.18a62de619e.154a66b9e4c.0744879420f", "np.mean(Z)")
 with marks(6, "e2_conv_backward", pista="Hojas con requires_grad=True en formato NHWC; Z.backward(dZ)."):
-    dA, dW, db = conv_backward_torch(Z.copy(), cache_conv)
+    dA, dW, db = conv_backward_torch(dZ.copy(), (A_prev.copy(), W.copy(), b.copy(), dict(hparameters)))
     print("media de dA =", np.mean(dA), "| media de dW =", np.mean(dW), "| media de db =", np.mean(db))
-    check_array(dA, "fp1:10x7x7x5:n:1af146e4c7a.0a9a7e70d52.0505cdfcfbc.061c9ff6660.03cd3d5c79d", "dA")
-    check_array(dW, "fp1:3x3x5x8:n:165d5016f0b.1aa0fe0af0f.08be648f031.0caa0a8f2e4.19faf4f0d7d", "dW")
-    check_array(db, "fp1:1x1x1x8:n:1a5d8b8aa17.115da1675d6.1b5b214dd7c.193126a3f13.13386b3835a", "db")
+    check_array(dA, "fp1:10x7x7x5:n:1f34a08e8ce.051ff4a15b4.17238b58ea8.0ed2070c7d8.16ece3e21b8", "dA")
+    check_array(dW, "fp1:3x3x5x8:n:1610daacebe.0714c04a1fc.1ccb0b994c3.00b625b31e0.0b07bfdfa7d", "dW")
+    check_array(db, "fp1:1x1x1x8:n:11aa67e4ce7.085984381ed.068d61b45fd.0e5fe33a2fa.1865f0f2645", "db")
 np.random.seed(seed_)
-A_prev = np.random.randn(2, 5, 5, 3)
+A_pool = np.random.randn(2, 5, 5, 3)
 with marks(2, "e2_pool_max", pista="F.max_pool2d(x, kernel_size=f, stride=stride) sobre NCHW."):
-    A, _ = pool_forward_torch(A_prev, {"stride": 1, "f": 3})
+    A, _ = pool_forward_torch(A_pool, {"stride": 1, "f": 3})
     check_array(A, "fp1:2x3x3x3:n:18f36e8ffbb.0db6abe5aeb.13c30b67bb0.1dbc791dae5.1f97c1887e1", "A (max)")
 with marks(2, "e2_pool_average", pista="F.avg_pool2d para mode='average'."):
-    A, _ = pool_forward_torch(A_prev, {"stride": 1, "f": 3}, mode="average")
+    A, _ = pool_forward_torch(A_pool, {"stride": 1, "f": 3}, mode="average")
     check_array(A, "fp1:2x3x3x3:n:1fd3f066d86.094ed9b0caf.10b311ad846.14e1179a5c5.18124e99ea8", "A (average)")
 with marks(5, "e2_mismos_numeros", pista="Trabaje en float64 para reproducir la Parte 1."):
     assert Z.dtype == np.float64 and dA.dtype == np.float64, "los resultados deben ser float64"
     assert type(Z) is np.ndarray and type(dW) is np.ndarray, "devuelva arrays de NumPy, no tensores"
     assert dW.shape == W.shape and db.shape == (1, 1, 1, 8), "dW y db deben tener las formas de W y b"
-    # Con dZ = Z, una convolución y su gradiente cumplen sum(dA·A_prev) = sum(dW·W) = sum((Z - b)·Z).
-    producto = float(np.sum((Z - b) * Z))
-    assert abs(producto) > 1.0, "Z es (casi) cero: la convolución no se calculó"
-    assert np.isclose(float(np.sum(dA * A_conv)), producto, rtol=1e-9) and \
-        np.isclose(float(np.sum(dW * W)), producto, rtol=1e-9), "dA y dW no son los gradientes de su Z"
+    # L = sum(dZ · (Z - b)) es lineal en A_prev y en W: sum(dA·A_prev) = sum(dW·W) = L.
+    producto = float(np.sum(dW * W))
+    assert abs(producto) > 1.0, "dW es (casi) cero: el gradiente no se calculó"
+    assert np.isclose(float(np.sum(dA * A_prev)), producto, rtol=1e-9), \
+        "dA y dW no son los gradientes de una misma convolución"
 puntos_de_la_celda()
 
 # %% tipo="prueba" id="p2_e2_hidden_stride2" puntos=4

@@ -150,3 +150,42 @@ def test_strings():
         check_str("perro", fp)
     with pytest.raises(CheckFailed):
         check_str(b"gato", fp)
+
+
+def test_prerequisites_name_the_first_wrong_earlier_function_only_when_the_check_fails():
+    from cnnlab.checks import CheckFailed, Prerequisites, check_array, fingerprint
+
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    calls = []
+
+    def step(value):
+        def compute(values):
+            calls.append(value)
+            return value
+        return compute
+
+    right = Prerequisites(("f", 3, step(x), fingerprint(x)), ("g", 4, step(2 * x), fingerprint(2 * x)))
+    with right.explain():  # nothing fails: the earlier functions are not even run
+        check_array(x, fingerprint(x))
+    assert calls == []
+    with pytest.raises(CheckFailed, match="la magnitud"):  # they are right: the check's own reason
+        with right.explain():
+            check_array(x, fingerprint(2 * x))
+
+    wrong = Prerequisites(("conv_forward", 3, step(x + 1), fingerprint(x)),
+                          ("pool_forward", 4, step(x), fingerprint(x)))
+    with pytest.raises(CheckFailed, match="^conv_forward da un resultado incorrecto en este caso: "
+                                          "corrija primero el ejercicio 3$"):
+        with wrong.explain():
+            raise AssertionError("el costo no bajó a la mitad")
+
+    def missing(values):
+        raise NotImplementedError()
+
+    later = Prerequisites(("conv_forward", 3, step(x), fingerprint(x)),
+                          ("pool_forward", 4, lambda v: v["conv_forward"] * 2, fingerprint(2 * x)),
+                          ("conv_backward", 5, missing, fingerprint(x)))
+    with pytest.raises(CheckFailed, match="^conv_backward aún no está implementada: complete "
+                                          "primero el ejercicio 5$"):
+        with later.explain():
+            raise ValueError("shapes")

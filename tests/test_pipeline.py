@@ -146,3 +146,48 @@ def test_identity_is_read_without_running_code(tmp_path):
     nbformat.write(nb, tmp_path / "x.ipynb")
     assert export.identity(tmp_path / "x.ipynb") == {
         "carne_1": "123", "firma_mecanografiada_1": "A", "carne_2": "", "firma_mecanografiada_2": ""}
+
+
+RELEASED_IDENTITY = ('# Integrante 1\ncarne_1 = ""\nfirma_mecanografiada_1 = ""\n'
+                     '# Integrante 2 (déjelos vacíos si trabaja solo)\ncarne_2 = ""\n'
+                     'firma_mecanografiada_2 = ""\n')
+
+
+@pytest.mark.parametrize("student_lines, expected", [
+    # values typed between the quotes of the released assignments, the stub left below
+    ('', ("", "", "", "")),
+    ('# ESCRIBA SU CÓDIGO AQUÍ\n', ("", "", "", "")),
+    # values written again below the released (empty) assignments: the last one counts
+    ('carne_1 = "20231"\nfirma_mecanografiada_1 = "Ana Pérez"\n', ("20231", "Ana Pérez", "", "")),
+    ('carne_2 = "20232"\nfirma_mecanografiada_2 = "Bruno Díaz"\ncarne_2 = input()\n',
+     ("", "", "", "Bruno Díaz")),
+])
+def test_identity_takes_the_last_assignment_of_each_name(tmp_path, student_lines, expected):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    intro = nbformat.v4.new_markdown_cell('Escriba `carne_1 = "..."`')
+    cell = nbformat.v4.new_code_cell(RELEASED_IDENTITY + student_lines)
+    cell.metadata["nbgrader"] = {"grade_id": export.IDENTITY_CELL, "solution": True}
+    later = nbformat.v4.new_code_cell('carne_1 = "no es el carné"\n')
+    nb.cells = [intro, cell, later]
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    assert tuple(export.identity(tmp_path / "x.ipynb").values()) == expected
+
+
+def test_identity_of_a_notebook_cut_short_is_read_from_its_identity_cell(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    intro = nbformat.v4.new_markdown_cell('Por ejemplo `carne_1 = "12345"`')
+    filled = RELEASED_IDENTITY.replace('carne_1 = ""', 'carne_1 = "20231"')
+    cell = nbformat.v4.new_code_cell(filled + 'firma_mecanografiada_1 = "Ana Pérez"\n'
+                                     '# ESCRIBA SU CÓDIGO AQUÍ\n')
+    cell.metadata["nbgrader"] = {"grade_id": export.IDENTITY_CELL, "solution": True}
+    later = nbformat.v4.new_code_cell('carne_2 = "99999"\n' + "x = 1\n" * 5000)
+    nb.cells = [intro, cell, later]
+    text = nbformat.writes(nb)
+    (tmp_path / "x.ipynb").write_text(text[: len(text) // 2], encoding="utf-8")  # not JSON any more
+    assert export.identity(tmp_path / "x.ipynb") == {
+        "carne_1": "20231", "firma_mecanografiada_1": "Ana Pérez", "carne_2": "",
+        "firma_mecanografiada_2": ""}
