@@ -26,6 +26,13 @@
 # preguntas escritas del ejercicio 8 (5 puntos cada una) las califica a mano el
 # equipo docente.
 #
+# **Cuánto vale.** Esta parte vale 152 puntos: 90 de pruebas visibles, 47 de pruebas
+# ocultas y 15 de las preguntas escritas. El ejercicio 9 es un **bonus** de 10 puntos
+# extra, que no cuentan en el máximo. La nota del laboratorio suma los puntos de las dos
+# partes (152 de esta y 100 de la Parte 2, 252 en total) y la lleva a una escala de
+# 0 a 100; el bonus compensa puntos perdidos en cualquier ejercicio, sin pasar de 100, y
+# la penalización por entrega tardía se aplica al final.
+#
 # **Reglas prácticas.**
 # - No modifique las celdas de pruebas ni cambie los nombres o firmas de las funciones.
 # - Use bucles `for` donde el enunciado lo pide: la versión vectorizada es otro ejercicio.
@@ -149,7 +156,10 @@ puntos_de_la_celda()
 
 # %% tipo="fijo" id="p1_e1_figure"
 # El canal 0 de la primera imagen, antes y después del relleno.
-figures.padding(x, x_pad)
+try:
+    figures.padding(x, x_pad)
+except NameError:  # la celda de pruebas no llegó a calcular x_pad
+    print("Complete el ejercicio 1 (zero_pad) y ejecute su celda de pruebas para ver la figura.")
 
 # %% tipo="prueba" id="p1_e1_hidden_pad0" puntos=1
 # Prueba oculta: pad = 0 no cambia nada (y pad = 2 sí rellena: devolver X no basta).
@@ -1526,20 +1536,40 @@ else:
     capas, n_train, epocas, max_lotes = capas_bucles, 64, 3, None
 if EVALUANDO:
     epocas, max_lotes = 1, 2
-print(f"Entrenando con {n_train} fotos, {epocas} {'época' if epocas == 1 else 'épocas'}, capas "
-      f"{'vectorizadas' if vectorizadas_ok else 'con bucles'}.")
 
 np.random.seed(seed_)
 parametros = initialize_parameters(*target_size, 3)
-try:
+try:  # un paso con dos fotos: ¿están todas las piezas de los ejercicios 3 a 8?
+    with use_layers(globals(), capas):
+        A, caches = simple_cnn_model(X_train[:2], parametros)
+        update_parameters(dict(parametros), backward_propagation(A, one_hot_encode(train_labels[:2], 2), caches))
+    motivo_sin_entrenar = ""
+except NotImplementedError:
+    motivo_sin_entrenar = "Complete los ejercicios 3 a 8 para poder entrenar."
+except Exception as error:  # noqa: BLE001 - un error del código del ejercicio, en una línea
+    from cnnlab.failures import describe
+
+    motivo_sin_entrenar = f"No se puede entrenar todavía: {describe(error)}. Revise los ejercicios 3 a 8."
+
+if motivo_sin_entrenar:
+    print(motivo_sin_entrenar)
+elif EVALUANDO:
+    # al calificar solo se comprueba que el entrenamiento corre: dos mini-lotes no dicen nada
+    with use_layers(globals(), capas):
+        entrenar(X_train[:n_train], train_labels[:n_train], parametros, epocas, tam_lote=32,
+                 learning_rate=0.05, max_lotes=max_lotes)
+    print("Al calificar, el entrenamiento se acorta a dos mini-lotes (no da puntos): "
+          "no se muestran costos ni exactitudes.")
+else:
+    print(f"Entrenando con {n_train} fotos, {epocas} épocas, capas "
+          f"{'vectorizadas' if vectorizadas_ok else 'con bucles'}.")
     with use_layers(globals(), capas):
         parametros, costos = entrenar(X_train[:n_train], train_labels[:n_train], parametros,
                                       epocas, tam_lote=32, learning_rate=0.05, max_lotes=max_lotes)
         acc_train = exactitud(X_train[:n_train], train_labels[:n_train], parametros)
-        acc_test = exactitud(X_test, test_labels, parametros) if not EVALUANDO else None
+        acc_test = exactitud(X_test, test_labels, parametros)
     print(f"Costo: {costos[0]:.4f} en la primera época, {costos[-1]:.4f} en la última")
-    en_prueba = "no se mide al calificar" if acc_test is None else f"{acc_test:.1f} %"
-    print(f"Exactitud (accuracy) en entrenamiento: {acc_train:.1f} %   en prueba: {en_prueba}")
+    print(f"Exactitud (accuracy) en entrenamiento: {acc_train:.1f} %   en prueba: {acc_test:.1f} %")
     fig, ax = plt.subplots(figsize=(6, 3.2))
     ax.plot(range(1, len(costos) + 1), costos, marker="o")
     ax.set_xlabel("época")
@@ -1547,8 +1577,6 @@ try:
     ax.set_title("Costo por época")
     fig.tight_layout()
     plt.show()
-except NotImplementedError:
-    print("Complete los ejercicios 3 a 8 para poder entrenar.")
 
 # %% [markdown]
 # ### Preguntas (calificación manual, 5 puntos cada una)
@@ -1598,12 +1626,14 @@ except NotImplementedError:
 # %% [markdown]
 # ## Resumen
 #
-# La tabla y la gráfica muestran los puntos de las pruebas visibles que ha ejecutado.
-# La nota de este notebook suma, al calificar, las pruebas visibles y las ocultas (que
-# solo corren entonces) y las tres preguntas escritas del ejercicio 8, que el equipo
-# docente califica a mano con una rúbrica. En todo el laboratorio las preguntas escritas
-# son seis (tres en esta parte y tres en la Parte 2, 5 puntos cada una): 30 puntos que
-# esta tabla no incluye.
+# La tabla y la gráfica muestran los puntos de las pruebas visibles que ha ejecutado,
+# con el bonus aparte. La nota de este notebook suma, al calificar, las pruebas visibles
+# y las ocultas (que solo corren entonces) y las tres preguntas escritas del ejercicio 8,
+# que el equipo docente califica a mano con una rúbrica. En todo el laboratorio las
+# preguntas escritas son seis (tres en esta parte y tres en la Parte 2, 5 puntos cada
+# una): 30 puntos que esta tabla no incluye. La nota del laboratorio se calcula como se
+# explica al comienzo (los 252 puntos de ambas partes, en escala de 0 a 100, más el bonus
+# sin pasar de 100).
 
 # %% tipo="fijo" id="p1_summary"
 resumen();

@@ -221,3 +221,20 @@ def test_readme_totals_match_the_notebooks():
         assert float(found.group(1)) == figure, (
             f"README.md says {found.group(0)!r} but the notebooks add up to {figure:g}: "
             f"write {figure:g} there")
+
+
+def test_part1_intro_states_the_notebooks_totals():
+    """Part 1's "Cuánto vale" paragraph gives the figures the notebooks add up to."""
+    text = (paths.NOTEBOOK_TWINS / "parte1_numpy.py").read_text(encoding="utf-8")
+    offer = offered_points.offered()
+    part1, part2 = offer["parte1_numpy"], offer["parte2_pytorch"]
+    claims = {r"Esta parte vale (\d+) puntos": part1.required,
+              r"(\d+) de las preguntas escritas": part1.written,
+              r"un \*\*bonus\*\* de (\d+) puntos": part1.bonus,
+              r"\(\d+ de esta y (\d+) de la Parte 2": part2.required,
+              r"(\d+) en total\)": part1.required + part2.required}
+    for pattern, figure in claims.items():
+        found = re.search(pattern, text)
+        assert found, f"notebooks/parte1_numpy.py no longer matches {pattern!r}"
+        assert float(found.group(1)) == figure, (
+            f"notebooks/parte1_numpy.py says {found.group(0)!r}; the notebooks add up to {figure:g}")

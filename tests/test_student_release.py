@@ -8,7 +8,29 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from coursetools import examples, paths
+from coursetools import examples, paths, points
+
+
+def visible_points(name: str) -> float:
+    """Points of the visible test cells of one source notebook (what the running total counts)."""
+    nb = nbformat.read(paths.SOURCE / f"{name}.ipynb", as_version=4)
+    return sum(c.metadata["nbgrader"]["points"] for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade_id", "").split("_")[2:3] == ["visible"])
+
+
+def fixed_cell_problems(nb) -> list[str]:
+    """Tracebacks or stderr (a progress bar) in the read-only cells: each should say in one
+    Spanish sentence what is missing instead."""
+    found = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and not meta.get("grade") and not meta.get("solution"):
+            for out in cell.outputs:
+                if out.output_type == "error" or (out.output_type == "stream" and out.name == "stderr"):
+                    found.append(f"{meta.get('grade_id')}: {out.get('ename') or out.get('text', '')[:80]}")
+                if "%|" in out.get("data", {}).get("text/plain", ""):
+                    found.append(f"{meta.get('grade_id')}: a progress bar")
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +66,9 @@ def test_completed_release_runs_with_its_own_helper_and_photos(student_copy):
                      for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
                 if o.output_type == "error"]
-    assert "Total visible: 100/100" in text
+    bonus = points.offered()["parte1_numpy"].bonus
+    assert f"Total visible: {visible_points('parte1_numpy'):g}/{visible_points('parte1_numpy'):g}, " \
+           f"bonus {bonus:g}/{bonus:g}" in text
     assert f"HELPER {student_copy / 'cnnlab' / '__init__.py'}" in text
     assert f"DATA {student_copy / 'data' / 'cats-and-dogs'}" in text
 
@@ -54,6 +78,10 @@ def test_untouched_release_runs_to_the_end_with_red_marks(student_copy):
     run(nb, student_copy)
     text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
                      for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "Total visible: 0/100" in text
+    bonus = points.offered()["parte1_numpy"].bonus
+    assert f"Total visible: 0/{visible_points('parte1_numpy'):g}, bonus 0/{bonus:g}" in text
+    assert fixed_cell_problems(nb) == []
+    assert "Complete el ejercicio 1 (zero_pad)" in text
+    assert "Complete los ejercicios 3 a 8 para poder entrenar." in text
     assert text.count("todavía no implementó") >= 8
     assert "✗ [0 puntos]" in text  # the identity check fails visibly even though it is worth 0
