@@ -39,7 +39,7 @@ def test_feedback_is_spanish_and_says_what_is_pending(feedback_dir):
     text = visible_text(page)
     assert "Faltan 3 respuestas escritas por calificar a mano" in text
     assert "Ejercicio 8 · respuesta escrita (pregunta 1): pendiente de calificación manual (vale 5)" in text
-    assert "Ejercicio 9 · bonus (puntos extra): bonus: +3 de 3" in text
+    assert "Ejercicio 9 · bonus (puntos extra): +3 de 3" in text
     assert "Total de este notebook" in text
     for english in ("Test cell", "Student's answer", "Comments:", "No response", "Score:", "(Top)"):
         assert english not in text, english

@@ -39,12 +39,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def feedback_options() -> list[str]:
-    """``generate_feedback`` command-line options: the Spanish template, found beside nbgrader's."""
-    import nbgrader
-
-    nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+    """``generate_feedback`` command-line options: the Spanish feedback template."""
     return ["--HTMLExporter.template_name=feedback_es",
-            f"--HTMLExporter.extra_template_basedirs={nbgrader_templates}",
             f"--HTMLExporter.extra_template_basedirs={TEMPLATES}"]
 
 # Command-line options of an unprotected run (the kernel with the instructor's rights, no verdict).
