@@ -27,10 +27,10 @@ def test_feedback_holds_no_hidden_test_line(course, feedback_dir, name):
 
 
 def part1_score_of_bug_stride_ignored() -> str:
-    """The page's header for a Part 1 that loses one 3-point hidden check, written answers
-    pending: the automatic points over the required maximum, the bonus beside them."""
+    """The page's header for a Part 1 that loses 5 visible and 3 hidden points of Exercise 3,
+    written answers pending: the automatic points over the required maximum, the bonus beside."""
     part1 = points.offered()["parte1_numpy"]
-    return (f"parte1_numpy: {part1.automatic - 3:g} / {part1.required:g} puntos · "
+    return (f"parte1_numpy: {part1.automatic - 8:g} / {part1.required:g} puntos · "
             f"bonus +{part1.bonus:g} de {part1.bonus:g}")
 
 
@@ -100,7 +100,7 @@ def test_feedback_renders_in_headless_chromium_with_score_and_no_hidden_test(cou
     page = feedback_dir / "bug_stride_ignored" / paths.ASSIGNMENT / "parte1_numpy.html"
     dom = chromium(tmp_path, "--dump-dom", page.as_uri())
     text = visible_text(dom)
-    assert "Sus puntos por ejercicio" in text and "<td>Ejercicio 3</td><td>20 / 23</td>" in dom
+    assert "Sus puntos por ejercicio" in text and "<td>Ejercicio 3</td><td>15 / 23</td>" in dom
     assert part1_score_of_bug_stride_ignored() in text
     assert "✗ Prueba oculta: 0 de 3 puntos (calificada fuera de su notebook)" in text
     secret = feedback.hidden_lines(course / "source" / paths.ASSIGNMENT, "parte1_numpy")

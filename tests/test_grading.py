@@ -21,8 +21,9 @@ EXPECTED_LOSSES = {
     # pool_backward with = : overlapping windows (visible, gradient check) break;
     # the stride-2 case has no overlap and still passes.
     "bug_pool_assign": {"p1_e7_visible": 0, "p1_e7_hidden_gradcheck": 0},
-    # conv_forward ignores the stride: only the stride-2 hidden case breaks.
-    "bug_stride_ignored": {"p1_e3_hidden_stride2": 0},
+    # conv_forward ignores the stride: the visible stride-2 case (5 of Exercise 3's 15)
+    # and the stride-2 hidden case break.
+    "bug_stride_ignored": {"p1_e3_visible": 10, "p1_e3_hidden_stride2": 0},
     # average-pool backward without /(f*f): the average half of each Exercise 7 cell.
     "bug_avg_no_divide": {"p1_e7_visible": 5, "p1_e7_hidden_stride2": 2,
                           "p1_e7_hidden_gradcheck": 2},
