@@ -65,6 +65,7 @@ c.IgnorePattern.pattern = r"(?m)^\[W\d{4} \d\d:\d\d:\d\d"
 # Applied in the grades CSV and the class report.
 c.LatePolicy.due = "2026-12-04 23:59"
 c.LatePolicy.timezone = "America/Guatemala"
+c.NbGraderAPI.timezone = c.LatePolicy.timezone  # formgrader shows the due date in this zone
 c.LatePolicy.penalty_per_day = 0.10
 c.LatePolicy.max_days = 5
 

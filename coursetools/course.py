@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import classgrade, collect, examples, export, gradebook, late, paths, release, report
+from . import classgrade, collect, examples, export, gradebook, paths, release, report
 from .grading.limits import LIMITS
 from . import feedback as feedback_html
 from .safetext import for_terminal
@@ -17,10 +17,8 @@ DEMO_ZIP = Path("downloaded") / "ejemplo-lms.zip"  # under the course; git-ignor
 
 
 def release_step(course: Path) -> Path:
-    """Regenerate ``release/lab2`` and record the due date in the gradebook."""
-    target = release.release(course)
-    late.set_due_date(course)
-    return target
+    """Regenerate ``release/lab2`` (helper, photos, and the due date in the gradebook)."""
+    return release.release(course)
 
 
 def collect_step(course: Path, archive: Path | None = None) -> dict[str, list[str]]:

@@ -1,10 +1,11 @@
 """Make the student release: ``release/lab2/`` with notebooks, helper package and photos.
 
-Steps: copy ``cnnlab/`` into ``source/lab2/`` (so nbgrader ships it and
-autograde restores the trusted copy over a student's), run nbgrader's
-``generate_assignment``, then copy the photos with their licence into
+Steps, all inside nbgrader's ``generate_assignment`` (its pre- and post-convert
+hooks, so formgrader's "Generate" button does the same): copy ``cnnlab/`` into
+``source/lab2/`` (so nbgrader ships it and autograde restores the trusted copy
+over a student's), generate, then copy the photos with their licence into
 ``release/lab2/data/cats-and-dogs`` (the source folder does not carry them,
-so autograde does not copy 700 files per student).
+so autograde does not copy 700 files per student) and store the due date.
 """
 
 from __future__ import annotations
@@ -25,16 +26,39 @@ def sync_helper(source: Path = paths.SOURCE) -> None:
     shutil.copytree(paths.HELPER_PACKAGE, target, ignore=_IGNORE)
 
 
-def release(course: Path = paths.ROOT) -> Path:
-    """Regenerate ``course/release/lab2`` from ``course/source/lab2``; return it."""
-    source = course / "source" / paths.ASSIGNMENT
-    stale = notebooks.build_all(check=True) if course == paths.ROOT else []
+def before_generate(course: Path, **_) -> None:
+    """nbgrader's ``pre_convert_hook`` of ``generate_assignment`` (``grading/chain.py`` sets it, so
+    formgrader's "Generate" button takes the course's steps too): refuse source notebooks that
+    differ from their twins, and copy the helper package next to them."""
+    source = Path(course) / "source" / paths.ASSIGNMENT
+    stale = notebooks.build_all(check=True) if Path(course) == paths.ROOT else []
     if stale:
         raise RuntimeError(
             "source notebooks differ from their twins in notebooks/: run "
             "`python -m coursetools notebooks` first: " + ", ".join(map(str, stale))
         )
     sync_helper(source)
+
+
+def after_generate(course: Path, **_) -> None:
+    """nbgrader's ``post_convert_hook`` of ``generate_assignment``: the photos and their licence
+    into the release, and the course's due date into the gradebook."""
+    from . import late
+
+    target = Path(course) / "release" / paths.ASSIGNMENT
+    data = target / "data" / "cats-and-dogs"
+    if data.exists():
+        shutil.rmtree(data)
+    shutil.copytree(Path(course) / "data" / "cats-and-dogs", data)
+    late.set_due_date(Path(course))
+
+
+def release(course: Path = paths.ROOT) -> Path:
+    """Regenerate ``course/release/lab2`` from ``course/source/lab2``; return it.
+
+    nbgrader's ``generate_assignment`` does it all: the course's hooks (``before_generate``,
+    ``after_generate``) run inside it, however it is started.
+    """
     try:
         nbgrader_cli.run(["generate_assignment", paths.ASSIGNMENT, "--force"], course)
     except nbgrader_cli.NbgraderError as error:
@@ -46,10 +70,8 @@ def release(course: Path = paths.ROOT) -> Path:
                 "and release again. nbgrader removed release/lab2 on the way out: "
                 "`git checkout release/` restores the committed one."
             ) from error
+        if "differ from their twins" in str(error):
+            raise RuntimeError("source notebooks differ from their twins in notebooks/: run "
+                               "`python -m coursetools notebooks` (make notebooks) first") from error
         raise
-    target = course / "release" / paths.ASSIGNMENT
-    data = target / "data" / "cats-and-dogs"
-    if data.exists():
-        shutil.rmtree(data)
-    shutil.copytree(course / "data" / "cats-and-dogs", data)
-    return target
+    return course / "release" / paths.ASSIGNMENT

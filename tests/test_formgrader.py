@@ -40,7 +40,8 @@ import pytest
 
 from conftest import make_course
 from coursetools import classgrade, course as steps, examples, gradebook, nbgrader_cli, paths
-from test_grading import full_points
+from test_feedback import visible_text
+from test_grading import full_points, scores
 
 STUDENT = "ataque_xss"
 NOTEBOOK = "parte1_numpy"
@@ -220,6 +221,36 @@ def test_manual_grading_page_runs_nothing_and_shows_the_answers(graded, tmp_path
     assert _files(graded) == before_files
 
 
+def test_formgrader_buttons_take_the_course_steps(graded):
+    """The manage-assignments page shows the due date in the course's zone; its "Generate"
+    button ships the helper package and the photos; its "Generate feedback" button refuses
+    and names the course's step; the exchange warning does not flood the server's log."""
+    release = graded / "release" / paths.ASSIGNMENT
+    for made in (release / "cnnlab", release / "data"):
+        shutil.rmtree(made)
+    with jupyter_server(graded) as (base, token), browser() as context:
+        page = context.new_page()
+        page.goto(f"{base}/formgrader?token={token}")
+        page.wait_for_selector("td.duedate")
+        row = page.locator("tr", has=page.locator(f"text={paths.ASSIGNMENT}")).first
+        assert row.locator("td.duedate").inner_text().strip() == "2026-12-04 23:59:00 CST"
+        with page.expect_response(lambda r: r.url.endswith("/assign") and r.request.method == "POST",
+                                  timeout=180_000) as generated:
+            row.locator("td.assign a").click()
+        assert generated.value.json()["success"], generated.value.json()
+        answer = page.evaluate("""async () => {
+            const xsrf = document.cookie.split('; ').find(c => c.startsWith('_xsrf=')).split('=')[1];
+            const r = await fetch('/formgrader/api/assignment/lab2/generate_feedback',
+                                  {method: 'POST', headers: {'X-XSRFToken': xsrf}});
+            return await r.json();
+        }""")
+    assert (release / "cnnlab" / "__init__.py").exists()
+    assert (release / "data" / "cats-and-dogs" / "LICENSE").exists()
+    assert not answer["success"] and "python -m coursetools feedback" in answer["log"] + answer.get("error", "")
+    log = (graded.parent / "jupyter-server.log").read_text(errors="replace")
+    assert "Unwritable directory" not in log
+
+
 def test_instructor_grades_a_written_answer_and_it_reaches_gradebook_feedback_and_csv(graded, tmp_path):
     before = _grades(graded)
     assert before[ANSWER] == (None, None, None)
@@ -242,7 +273,7 @@ def test_instructor_grades_a_written_answer_and_it_reaches_gradebook_feedback_an
     feedback = steps.feedback(graded) / STUDENT / paths.ASSIGNMENT / f"{NOTEBOOK}.html"
     page_text = feedback.read_text(encoding="utf-8")
     assert COMMENT in page_text
-    assert f"{float(SCORE)} / 5.0" in page_text
+    assert f"Ejercicio 8 · respuesta escrita (pregunta 1): {SCORE} / 5" in visible_text(page_text)
 
     marks = gradebook.read_marks(graded)[STUDENT]
     csv_path = steps.export_step(graded)
@@ -253,7 +284,7 @@ def test_instructor_grades_a_written_answer_and_it_reaches_gradebook_feedback_an
     assert row["pendiente_manual"].split() == sorted(
         g for g in marks.cells if "_answer_" in g and g != ANSWER)
     # Every automatic cell earned its full points (the payloads cost nothing there), exactly.
-    assert {g: s for g, (s, _) in marks.cells.items() if g in full_points()} == full_points()
+    assert {g: s for g, s in scores(marks).items() if g in full_points()} == full_points()
 
     report = steps.report_step(graded)
     with browser() as context:

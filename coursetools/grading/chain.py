@@ -62,3 +62,17 @@ def configure(c, course: str) -> None:
     c.Autograde.autograde_preprocessors = list(AUTOGRADE)
     c.FeedbackDetails.course_root = course
     c.GenerateFeedback.preprocessors = list(FEEDBACK)
+    c.GenerateFeedback.pre_convert_hook = "coursetools.feedback.refuse_plain_feedback"
+    # generate_assignment takes the course's steps however it is started (formgrader's
+    # "Generate" button too): the helper package, the photos, the due date
+    from functools import partial
+
+    from .. import release
+
+    c.GenerateAssignment.pre_convert_hook = partial(release.before_generate, Path(course))
+    c.GenerateAssignment.post_convert_hook = partial(release.after_generate, Path(course))
+    # the exchange (JupyterHub hand-out, unused here: the LMS carries the files) lives in the
+    # course's grading folder, so formgrader's log is not flooded with "Unwritable directory"
+    exchange = Path(course) / "grading" / "exchange"
+    exchange.mkdir(parents=True, exist_ok=True)
+    c.Exchange.root = str(exchange)
