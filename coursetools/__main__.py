@@ -52,7 +52,13 @@ def main(argv=None) -> int:
         for path in notebooks.build_all():
             print("rebuilt", path.relative_to(root))
     elif args.command == "fingerprints":
-        print(f"{fingerprints.fill(args.twin)} fingerprints filled in {args.twin}")
+        filled = fingerprints.fill(args.twin)
+        for cell in dict.fromkeys(filled):
+            print(f"  {cell}: {filled.count(cell)}")
+        print(f"{len(filled)} fingerprints filled in {args.twin}" if filled else
+              f'no "<fp>" placeholder in {args.twin}: nothing to fill')
+        if filled:
+            print("next: make notebooks && make release (then commit the twin, source/ and release/)")
     elif args.command == "release":
         gradebook.forget_students(root, examples.roster())  # demo data only
         print("released", course.release_step(root).relative_to(root))

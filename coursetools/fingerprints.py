@@ -20,11 +20,16 @@ from . import notebooks, paths, reference
 PLACEHOLDER = '"<fp>"'
 
 
-def _run_cells(twin: Path) -> list[str]:
+def _run_cells(twin: Path) -> list[tuple[str, str]]:
+    """[(cell id, fingerprint)] of each placeholder's check, in the order they ran. The cells'
+    own output is kept out of the terminal (it is shown, last lines only, if a cell fails)."""
+    import io
+
     import matplotlib
 
     matplotlib.use("Agg")
-    recorded: list[str] = []
+    recorded: list[tuple[str, str]] = []
+    running = {"cell": ""}
     original_array, original_scalar = checks.check_array, checks.check_scalar
 
     def recording(original):
@@ -32,7 +37,7 @@ def _run_cells(twin: Path) -> list[str]:
             if expected == PLACEHOLDER.strip('"'):
                 if original is original_scalar:
                     original_scalar(value, checks.fingerprint(value), name)
-                recorded.append(checks.fingerprint(value))
+                recorded.append((running["cell"], checks.fingerprint(value)))
                 return
             original(value, expected, name)
         return check
@@ -42,12 +47,19 @@ def _run_cells(twin: Path) -> list[str]:
     checks.check_array, checks.check_scalar = recording(original_array), recording(original_scalar)
     saved_env = os.environ.get("NBGRADER_EXECUTION")
     os.environ["NBGRADER_EXECUTION"] = "autograde"  # ungraded long runs shrink, as in grading
+    output = io.StringIO()
     try:
-        with contextlib.chdir(paths.SOURCE):
+        with contextlib.chdir(paths.SOURCE), contextlib.redirect_stdout(output), \
+                contextlib.redirect_stderr(output):
             for cell in nb.cells:
                 if cell.cell_type != "code":
                     continue
+                running["cell"] = cell.id
                 exec(compile(reference.runnable(cell.source), f"<{cell.id}>", "exec"), namespace)
+    except Exception as error:
+        tail = "\n".join(output.getvalue().splitlines()[-15:])
+        raise RuntimeError(f"{twin}: cell {running['cell']} raised {type(error).__name__}: {error}"
+                           f"\n(last lines it printed:)\n{tail}") from error
     finally:
         checks.check_array, checks.check_scalar = original_array, original_scalar
         if saved_env is None:
@@ -57,21 +69,22 @@ def _run_cells(twin: Path) -> list[str]:
     return recorded
 
 
-def fill(twin: Path) -> int:
-    """Replace the placeholders in ``twin``; return how many were filled."""
+def fill(twin: Path) -> list[str]:
+    """Replace the placeholders in ``twin``; return the ids of the cells that got one, one entry
+    per placeholder (empty when the twin has none: nothing runs then)."""
     text = twin.read_text(encoding="utf-8")
     wanted = text.count(PLACEHOLDER)
     if not wanted:
-        return 0
+        return []
     values = _run_cells(twin)
     if len(values) != wanted:
         raise RuntimeError(
             f"{twin}: {wanted} placeholders but {len(values)} checks ran with one; "
             "each placeholder must run exactly once, in file order"
         )
-    for value in values:
+    for _, value in values:
         text = text.replace(PLACEHOLDER, f'"{value}"', 1)
     twin.write_text(text, encoding="utf-8")
-    return wanted
+    return [cell for cell, _ in values]
 
 
