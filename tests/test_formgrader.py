@@ -307,6 +307,15 @@ def test_instructor_grades_a_written_answer_and_it_reaches_gradebook_feedback_an
             else:  # the report's own PNG charts load under its policy; the signature is text
                 assert page.evaluate("[...document.images].filter(i => i.naturalWidth > 0).length") == 3
                 assert "<img src=x onerror=" in page.locator("body").inner_text()
+                # on a laptop screen the page does not scroll sideways: the table scrolls in
+                # its box, and the student's grade is in view when the box is reached
+                page.set_viewport_size({"width": 1366, "height": 768})
+                assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+                box = page.locator("div.tabla")
+                assert box.evaluate("b => b.scrollWidth > b.clientWidth")
+                box.scroll_into_view_if_needed()
+                grade = page.locator("div.tabla th", has_text="nota").first.bounding_box()
+                assert grade["x"] + grade["width"] <= 1366
 
 
 def test_without_inert_html_the_same_page_runs_the_payloads(graded):

@@ -191,3 +191,31 @@ def test_identity_of_a_notebook_cut_short_is_read_from_its_identity_cell(tmp_pat
     assert export.identity(tmp_path / "x.ipynb") == {
         "carne_1": "20231", "firma_mecanografiada_1": "Ana Pérez", "carne_2": "",
         "firma_mecanografiada_2": ""}
+
+
+def test_one_notebook_graded_while_the_other_is_not_due(tmp_path):
+    """``autograde --notebook parte1_numpy`` grades and records Part 1 only; once the class is
+    graded and nobody handed in Part 2, the report names its exercises "sin entregas" instead
+    of drawing them at 0 %, and lists the missing notebook apart, not as a failure."""
+    from conftest import make_course
+    from test_grading import full_points
+
+    course = make_course(tmp_path)
+    steps.release_step(course)
+    examples.build_class(course, ["sin_parte2"])
+    outcomes = steps.autograde(course, ["sin_parte2"], workers=1, progress=False,
+                               notebooks=["parte1_numpy"])
+    assert {nb: o.status for nb, o in outcomes["sin_parte2"].items()} == {"parte1_numpy": classgrade.GRADED}
+    assert {g.split("_")[0] for g in gradebook.read_marks(course)["sin_parte2"].cells} == {"p1"}
+    with pytest.raises(ValueError, match="choose among parte1_numpy, parte2_pytorch"):
+        steps.autograde(course, ["sin_parte2"], notebooks=["parte3"])
+
+    outcomes = steps.autograde(course, ["sin_parte2"], workers=1, progress=False,
+                               notebooks=["parte2_pytorch"])
+    assert classgrade.read_status(course)["sin_parte2"]["parte1_numpy"].status == classgrade.GRADED
+    assert outcomes["sin_parte2"]["parte2_pytorch"].status == classgrade.MISSING
+    page = steps.report_step(course).read_text(encoding="utf-8")
+    unrated = page.split("Sin entregas (nadie entregó ese notebook o ninguno se pudo calificar): ")[1]
+    part2 = gradebook.exercise_order({gradebook.exercise_of(g) for g in full_points() if g.startswith("p2_")})
+    assert unrated.split(".</p>")[0] == ", ".join(part2)
+    assert "<li>sin_parte2 / parte2_pytorch</li>" in page
