@@ -110,18 +110,6 @@ def scrub(nb: nbformat.NotebookNode, release: dict, secret: set[str]) -> nbforma
     return nb
 
 
-def refuse_plain_feedback(**_) -> None:
-    """``generate_feedback``'s pre-convert hook unless the course's step runs it (formgrader's
-    "Generate feedback" button, plain ``nbgrader generate_feedback``): it would render
-    ``autograded/`` as is, in English, without the page policy."""
-    raise RuntimeError("this course makes feedback with `python -m coursetools feedback` (from the "
-                       "course folder): Spanish pages, no tracebacks, no script; see the README")
-
-
-def course_step(**_) -> None:
-    """The feedback step's own pre-convert hook: it renders the scrubbed copy (nothing to refuse)."""
-
-
 _FAILED_STUDENT = re.compile(r"There was an error processing assignment '[^']*' for student '([^']*)'")
 
 
@@ -159,7 +147,7 @@ def generate(course: Path) -> tuple[Path, dict[str, str]]:
             shutil.copy(timestamp, out / timestamp.name)
     done = nbgrader_cli.start(["generate_feedback", paths.ASSIGNMENT, "--force",
                                f"--CourseDirectory.autograded_directory={SCRUBBED}",
-                               "--GenerateFeedback.pre_convert_hook=coursetools.feedback.course_step",
+                               "--FeedbackDetails.course_step=True",
                                *chain.feedback_options()], course)
     for student in _FAILED_STUDENT.findall(done.log):  # nbgrader goes on past a failed student
         failures.setdefault(student, "sin retroalimentación: nbgrader generate_feedback falló "

@@ -28,16 +28,10 @@ def sync_helper(source: Path = paths.SOURCE) -> None:
 
 def before_generate(course: Path, **_) -> None:
     """nbgrader's ``pre_convert_hook`` of ``generate_assignment`` (``grading/chain.py`` sets it, so
-    formgrader's "Generate" button takes the course's steps too): refuse source notebooks that
-    differ from their twins, and copy the helper package next to them."""
-    source = Path(course) / "source" / paths.ASSIGNMENT
-    stale = notebooks.build_all(check=True) if Path(course) == paths.ROOT else []
-    if stale:
-        raise RuntimeError(
-            "source notebooks differ from their twins in notebooks/: run "
-            "`python -m coursetools notebooks` first: " + ", ".join(map(str, stale))
-        )
-    sync_helper(source)
+    formgrader's "Generate" button takes the course's steps too): copy the helper package next
+    to the source notebooks. (nbgrader logs a hook's exception and goes on: a hook cannot
+    refuse, so ``release`` checks the twins before it starts nbgrader.)"""
+    sync_helper(Path(course) / "source" / paths.ASSIGNMENT)
 
 
 def after_generate(course: Path, **_) -> None:
@@ -59,6 +53,12 @@ def release(course: Path = paths.ROOT) -> Path:
     nbgrader's ``generate_assignment`` does it all: the course's hooks (``before_generate``,
     ``after_generate``) run inside it, however it is started.
     """
+    stale = notebooks.build_all(check=True) if course == paths.ROOT else []
+    if stale:
+        raise RuntimeError(
+            "source notebooks differ from their twins in notebooks/: run "
+            "`python -m coursetools notebooks` first: " + ", ".join(map(str, stale))
+        )
     try:
         nbgrader_cli.run(["generate_assignment", paths.ASSIGNMENT, "--force"], course)
     except nbgrader_cli.NbgraderError as error:
@@ -70,8 +70,5 @@ def release(course: Path = paths.ROOT) -> Path:
                 "and release again. nbgrader removed release/lab2 on the way out: "
                 "`git checkout release/` restores the committed one."
             ) from error
-        if "differ from their twins" in str(error):
-            raise RuntimeError("source notebooks differ from their twins in notebooks/: run "
-                               "`python -m coursetools notebooks` (make notebooks) first") from error
         raise
     return course / "release" / paths.ASSIGNMENT

@@ -62,7 +62,6 @@ def configure(c, course: str) -> None:
     c.Autograde.autograde_preprocessors = list(AUTOGRADE)
     c.FeedbackDetails.course_root = course
     c.GenerateFeedback.preprocessors = list(FEEDBACK)
-    c.GenerateFeedback.pre_convert_hook = "coursetools.feedback.refuse_plain_feedback"
     # generate_assignment takes the course's steps however it is started (formgrader's
     # "Generate" button too): the helper package, the photos, the due date
     from functools import partial

@@ -254,8 +254,13 @@ class FeedbackDetails(NbGraderPreprocessor):
     """
 
     course_root = Unicode("", help="the course folder (source/)").tag(config=True)
+    course_step = Bool(False, help="set by `python -m coursetools feedback`, which renders the "
+                                   "scrubbed copy with the Spanish template").tag(config=True)
 
     def preprocess(self, nb, resources):
+        if not self.course_step:  # formgrader's "Generate feedback", plain `nbgrader generate_feedback`
+            raise RuntimeError("this course makes feedback with `python -m coursetools feedback` (from "
+                               "the course folder): Spanish pages, no tracebacks, no script; see the README")
         student, notebook = _ids(resources)
         worth = bonus_cells(Path(self.course_root or os.getcwd()), [notebook])
         with Gradebook(resources["nbgrader"]["db_url"]) as gb:
