@@ -42,6 +42,12 @@ STATUS_TEXT = {GRADED: "calificado", MISSING: "NO ENTREGADO", INVALID: "NO VÁLI
                FAILED: "FALLÓ", TIMEOUT: "TIEMPO AGOTADO"}
 STATUS_SHORT = {GRADED: "", MISSING: "falta", INVALID: "inválido", FAILED: "falló",
                 TIMEOUT: "tiempo"}
+NOT_YET = "SIN CALIFICAR"  # a notebook the class runs so far left out (`autograde --notebook`)
+
+
+def not_graded_yet(outcomes: dict[str, "Outcome"]) -> list[str]:
+    """Notebooks of a student the autograde runs so far left out (none if it never ran)."""
+    return [n for n in paths.NOTEBOOKS if outcomes and n not in outcomes]
 
 
 @dataclass

@@ -97,7 +97,9 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
     for student in sorted(set(marks) | set(status)):
         sub = marks.get(student, gradebook.Submission(student))
         per_nb = status.get(student, {})
-        ungraded = {n: o for n, o in per_nb.items() if o.status != classgrade.GRADED}
+        ungraded = {n: classgrade.STATUS_TEXT[o.status] for n, o in per_nb.items()
+                    if o.status != classgrade.GRADED}
+        ungraded.update(dict.fromkeys(classgrade.not_graded_yet(per_nb), classgrade.NOT_YET))
         who = identity(course / "autograded" / student / paths.ASSIGNMENT / "parte1_numpy.ipynb")
         if not any(who.values()):
             who = identity(course / "submitted" / student / paths.ASSIGNMENT / "parte1_numpy.ipynb")
@@ -114,7 +116,7 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
         for ex in columns_ex:
             notebook = paths.PART_OF[ex.split("_")[0]]
             if notebook in ungraded:
-                row[ex] = classgrade.STATUS_TEXT[ungraded[notebook].status]
+                row[ex] = ungraded[notebook]
             elif ex in by_ex:
                 row[ex] = _num(by_ex[ex][0])
             else:
@@ -124,8 +126,7 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
             cells = {g: v for g, v in sub.cells.items() if g.startswith(prefix + "_")}
             got, full = sum(s or 0.0 for s, _ in cells.values()), sum(m for _, m in cells.values())
             got_all, full_all = got_all + got, full_all + full
-            row[f"total_{notebook}"] = (classgrade.STATUS_TEXT[ungraded[notebook].status]
-                                        if notebook in ungraded else _num(got))
+            row[f"total_{notebook}"] = ungraded[notebook] if notebook in ungraded else _num(got)
         factor = policy.factor(when)
         total = round(sub.points() * factor, 2)
         row.update(puntos=_num(got_all), bonus=_num(sub.extra_total[0]), maximo=_num(full_all),

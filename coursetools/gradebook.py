@@ -140,7 +140,7 @@ def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str
     ``status`` ({student: {notebook: classgrade.Outcome}}) marks the exercises of a
     notebook that was not graded with a word instead of a number.
     """
-    from .classgrade import GRADED, STATUS_SHORT
+    from .classgrade import GRADED, STATUS_SHORT, not_graded_yet
 
     status = status or {}
     exercises = exercise_order({e for s in marks.values() for e in s.by_exercise()}
@@ -153,6 +153,7 @@ def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str
         got, full = marks[student].total
         ungraded = {nb: STATUS_SHORT[o.status] for nb, o in status.get(student, {}).items()
                     if o.status != GRADED}
+        ungraded.update(dict.fromkeys(not_graded_yet(status.get(student, {})), "-"))
         row = [student]
         for e in exercises:
             notebook = paths.PART_OF[e.split("_")[0]]

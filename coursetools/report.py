@@ -21,8 +21,10 @@ def _rates(course: Path):
 
     def graded(student, grade_id):
         notebook = paths.PART_OF[grade_id.split("_")[0]]
-        outcome = status.get(student, {}).get(notebook)
-        return outcome is None or outcome.status == classgrade.GRADED
+        outcomes = status.get(student, {})
+        if notebook not in outcomes:  # graded outside the pool (as recorded), or not yet
+            return not outcomes
+        return outcomes[notebook].status == classgrade.GRADED
 
     per_ex: dict[str, list[float]] = {}
     per_hidden: dict[str, list[bool]] = {}

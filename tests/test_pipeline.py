@@ -198,7 +198,6 @@ def test_one_notebook_graded_while_the_other_is_not_due(tmp_path):
     graded and nobody handed in Part 2, the report names its exercises "sin entregas" instead
     of drawing them at 0 %, and lists the missing notebook apart, not as a failure."""
     from conftest import make_course
-    from test_grading import full_points
 
     course = make_course(tmp_path)
     steps.release_step(course)
@@ -206,7 +205,11 @@ def test_one_notebook_graded_while_the_other_is_not_due(tmp_path):
     outcomes = steps.autograde(course, ["sin_parte2"], workers=1, progress=False,
                                notebooks=["parte1_numpy"])
     assert {nb: o.status for nb, o in outcomes["sin_parte2"].items()} == {"parte1_numpy": classgrade.GRADED}
-    assert {g.split("_")[0] for g in gradebook.read_marks(course)["sin_parte2"].cells} == {"p1"}
+    cells = gradebook.read_marks(course)["sin_parte2"].cells
+    assert all(score is None for g, (score, _) in cells.items() if g.startswith("p2_"))  # not graded
+    assert cells["p1_e1_visible"] == (5.0, 5.0)
+    row = {r["estudiante"]: r for r in export.rows(course)[1]}["sin_parte2"]
+    assert (row["p2_e1"], row["total_parte2_pytorch"]) == (classgrade.NOT_YET, classgrade.NOT_YET)
     with pytest.raises(ValueError, match="choose among parte1_numpy, parte2_pytorch"):
         steps.autograde(course, ["sin_parte2"], notebooks=["parte3"])
 
@@ -216,6 +219,6 @@ def test_one_notebook_graded_while_the_other_is_not_due(tmp_path):
     assert outcomes["sin_parte2"]["parte2_pytorch"].status == classgrade.MISSING
     page = steps.report_step(course).read_text(encoding="utf-8")
     unrated = page.split("Sin entregas (nadie entregó ese notebook o ninguno se pudo calificar): ")[1]
-    part2 = gradebook.exercise_order({gradebook.exercise_of(g) for g in full_points() if g.startswith("p2_")})
+    part2 = gradebook.exercise_order({gradebook.exercise_of(g) for g in cells if g.startswith("p2_")})
     assert unrated.split(".</p>")[0] == ", ".join(part2)
     assert "<li>sin_parte2 / parte2_pytorch</li>" in page
