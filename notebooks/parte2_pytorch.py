@@ -412,14 +412,14 @@ def split_train_val(labels, val_fraction=0.2, seed=0):
     elementos en común, que juntos contienen 0, 1, ..., m - 1.
     """
     ### BEGIN SOLUTION
-    labels = np.asarray(labels)
+    y = np.asarray(labels)
     rs = np.random.RandomState(seed)
     val = []
-    for c in np.unique(labels):
-        members = np.flatnonzero(labels == c)
+    for c in np.unique(y):
+        members = np.flatnonzero(y == c)
         val.extend(rs.choice(members, size=int(round(val_fraction * len(members))), replace=False))
     val_idx = np.sort(np.asarray(val, dtype=np.int64))
-    train_idx = np.setdiff1d(np.arange(len(labels)), val_idx).astype(np.int64)
+    train_idx = np.setdiff1d(np.arange(len(y)), val_idx).astype(np.int64)
     return train_idx, val_idx
     ### END SOLUTION
 
@@ -1168,8 +1168,8 @@ except NotImplementedError:
 from cnnlab import figures
 
 if modelo is not None:
-    figures.curves(historial, extra="epoch_loss",
-                   extra_label="pérdida de la época (modo train, con aumento y suavizado)")
+    figures.curves(historial, labels=("entrenamiento (muestra fija, modo eval)", "validación"),
+                   extra="epoch_loss", extra_label="pérdida de la época (modo train, con aumento y suavizado)")
 
 # %% [markdown]
 # ### El modelo final y la única evaluación en prueba

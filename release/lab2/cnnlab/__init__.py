@@ -5,7 +5,7 @@ goes to stdout or to rich notebook outputs, never to stderr, because nbgrader
 gives 0 points to a test cell that writes to stderr.
 """
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 
 def require_version(minimum: str) -> None:
