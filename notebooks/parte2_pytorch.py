@@ -1004,7 +1004,7 @@ else:
         else:
             print("La pérdida no bajó casi a cero: revise su train_one_epoch (ejercicio 5).")
     except NotImplementedError:
-        print("Complete los ejercicios 4 (CatDogCNN) y 5 (train_one_epoch, evaluate) para este control.")
+        print("Complete los ejercicios 4 (CatDogCNN) y 5 (train_one_epoch) para este control.")
     except Exception as error:  # noqa: BLE001 - código del estudiante: una frase, sin traza
         print(f"No se pudo sobreajustar el lote ({type(error).__name__}): revise los ejercicios 4 y 5.")
 
@@ -1184,16 +1184,16 @@ if modelo is not None:
 modelo_final = None
 if modelo is not None:
     inicio = time.time()
-    if EVALUANDO:
-        modelo_final, _, cargadores_finales = run_experiment(epochs=1, max_batches=2, progress=False, final=True)
+    if EVALUANDO:  # al calificar no se entrena un segundo modelo: se usa el de dos lotes
+        modelo_final, test_loader = modelo, cargadores["prueba"]
     else:
         modelo_final, _, cargadores_finales = run_experiment(final=True)
-    test_loader = cargadores_finales["prueba"]
+        test_loader = cargadores_finales["prueba"]
+        print(f"Modelo final (560 fotos): {time.time() - inicio:.0f} s de entrenamiento.")
     perdida_prueba, exactitud_prueba = evaluate(modelo_final, test_loader, nn.CrossEntropyLoss())
-    print(f"Modelo final (560 fotos): {time.time() - inicio:.0f} s de entrenamiento.")
     print(f"En las fotos de prueba, evaluadas una sola vez: exactitud {100 * exactitud_prueba:.1f} %, "
           f"pérdida {perdida_prueba:.3f}"
-          + (" (ejecución reducida a dos lotes al calificar)" if EVALUANDO else ""))
+          + (" (al calificar: el modelo de dos lotes, sin modelo final)" if EVALUANDO else ""))
 else:
     print("Complete los ejercicios 3 a 5 y ejecute el experimento para entrenar el modelo final.")
 
