@@ -1022,14 +1022,16 @@ else:
 #
 # - **entrenamiento**: las fotos con las que se ajustan los pesos;
 # - **validación**: el 20 % de las fotos de entrenamiento (112, 56 de cada clase),
-#   apartado con su `split_train_val` y una semilla fija. Con ella se toman **todas**
-#   las decisiones y se dibujan **todas** las curvas por época;
+#   apartado con su `split_train_val` y una semilla fija. Con estas fotos se toman
+#   **todas** las decisiones y se dibujan **todas** las curvas por época;
 # - **prueba**: las 140 fotos de `test/`, que se evalúan **una sola vez**, al final,
 #   con el modelo ya decidido. Esa cifra estima cómo le irá al modelo con fotos nuevas,
 #   justamente porque nada se eligió con ella.
 #
-# La receta de abajo se fijó mirando solo la validación. Después, como 560 fotos son
-# pocas, el **modelo final** se entrena con la misma receta sobre las 560 fotos
+# En este laboratorio la receta ya viene dada; si quisiera cambiarla (más épocas, otra
+# tasa, otro aumento), compare las variantes por su exactitud en validación, nunca en
+# prueba. Decidida la receta, como 560 fotos son pocas, el **modelo final** se entrena
+# con la misma receta sobre las 560 fotos
 # (entrenamiento + validación): no se toma ninguna decisión nueva y el modelo aprende
 # de un 25 % más de ejemplos. El precio es que ese modelo ya no tiene validación
 # propia: su única medida es la de prueba. Es una práctica común cuando los datos son
@@ -1068,7 +1070,8 @@ else:
 # formato de memoria `channels_last`, es decir NHWC como en la Parte 1, con el que las
 # convoluciones son más rápidas en CPU.
 #
-# Estas celdas no dan puntos (al calificar, cada entrenamiento se reduce a dos lotes).
+# Estas celdas no dan puntos (al calificar, el entrenamiento se reduce a dos lotes y
+# no se entrena el modelo final).
 # En un computador de dos núcleos cada entrenamiento tarda entre dos y tres minutos;
 # observe la barra de progreso.
 
@@ -1298,8 +1301,9 @@ else:
 # ### BEGIN SOLUTION
 # Ejemplo: la Parte 1 llega a un 60 % con fotos de 16×16 y una capa; aquí, con
 # 72×72, cuatro bloques, BatchNorm, aumento de datos y AdamW, se pasa del 75 % en
-# prueba con un par de minutos de entrenamiento. Más resolución y profundidad permiten ver formas (orejas,
-# hocico), y las convoluciones de PyTorch son mucho más rápidas que los bucles.
+# prueba con un par de minutos de entrenamiento. Más resolución y profundidad
+# permiten ver formas (orejas, hocico), y las convoluciones de PyTorch son mucho más
+# rápidas que los bucles.
 # ### END SOLUTION
 
 # %% [markdown]
@@ -1310,7 +1314,7 @@ else:
 # ### BEGIN SOLUTION
 # Ejemplo: sí, moderado. La exactitud en la muestra de entrenamiento llega casi al
 # 100 % y su pérdida sigue bajando, mientras la de validación se estanca cerca del
-# 75-80 % y su pérdida deja de bajar (o sube) en la segunda mitad: el modelo memoriza
+# 75–80 % y su pérdida deja de bajar (o sube) en la segunda mitad: el modelo memoriza
 # fotos que no le sirven para las nuevas. Ambas curvas se miden igual (modo eval, sin
 # aumento ni suavizado), así que la brecha es real. Lo combaten el aumento de datos,
 # el dropout, el weight decay, el label smoothing y el pooling global (pocos
