@@ -507,16 +507,16 @@ def es_particion(a, b, m):
         "entre las dos partes debe estar cada índice 0..m-1 exactamente una vez"
 
 
-with marks(1, "e3_particion", pista="Índices de 0 a m-1, en dos arrays crecientes sin elementos comunes."):
+with marks(1, "e3_particion_estratificada", pista="De cada clase, round(val_fraction · n_c) índices a validación; el resto a entrenamiento."):
     idx_train, idx_val = split_train_val(etiquetas_entrenamiento, 0.2, seed=0)
     print("entrenamiento:", len(idx_train), "fotos | validación:", len(idx_val), "fotos")
     es_particion(idx_train, idx_val, 560)
-    assert (len(idx_train), len(idx_val)) == (448, 112), "el 20 % de 560 son 112 fotos de validación"
-with marks(1, "e3_particion_estratificada", pista="Elija al azar dentro de cada clase con np.random.RandomState(seed)."):
     clases_val = np.asarray(etiquetas_entrenamiento)[idx_val]
     print("en validación:", int(np.sum(clases_val == 0)), "gatos y", int(np.sum(clases_val == 1)), "perros")
-    assert np.sum(clases_val == 0) == np.sum(clases_val == 1) == 56, "de cada clase debe ir el 20 %"
+    assert np.sum(clases_val == 0) == np.sum(clases_val == 1) == 56, "de cada clase debe ir el 20 % (56 fotos)"
+with marks(1, "e3_particion_al_azar", pista="Elija al azar dentro de cada clase con np.random.RandomState(seed)."):
     assert etiquetas_entrenamiento == copia_etiquetas, "no modifique las etiquetas"
+    assert np.sum(np.asarray(etiquetas_entrenamiento)[idx_val] == 0) == 56, "la partición no es estratificada"
     otra_vez = split_train_val(etiquetas_entrenamiento, 0.2, seed=0)[1]
     assert np.array_equal(otra_vez, idx_val), "la misma semilla debe dar la misma partición"
     assert not np.array_equal(split_train_val(etiquetas_entrenamiento, 0.2, seed=1)[1], idx_val), \
