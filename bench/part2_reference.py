@@ -45,6 +45,8 @@ def main():
     parser.add_argument("--final-only", action="store_true", help="skip the validation runs")
     parser.add_argument("--figure", type=Path, default=None, help="PNG of the validation curves per seed")
     parser.add_argument("--docs", type=Path, default=None, help="folder for the notebook's figures (first seed)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads (default: torch's, 2 here); other counts give other numbers")
     args = parser.parse_args()
 
     import matplotlib
@@ -52,6 +54,8 @@ def main():
     matplotlib.use("Agg")
     import torch
 
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     ns = reference.part2_namespace()
     kwargs = {} if args.epochs is None else {"epochs": args.epochs}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
