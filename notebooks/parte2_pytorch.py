@@ -11,21 +11,36 @@
 # ## Parte 2: el mismo trabajo con PyTorch
 #
 # En la Parte 1 escribimos a mano cada pieza de una red convolucional. Ahora usamos
-# PyTorch, que trae esas piezas ya hechas y, sobre todo, calcula los gradientes solo
-# (*autograd*). El plan:
+# PyTorch, que trae esas piezas ya hechas y, sobre todo, calcula los gradientes por sí
+# solo (*autograd*). El plan:
 #
 # 1. **Tensores**: crearlos, su tipo (`dtype`) y el orden de los ejes.
 # 2. **El puente con la Parte 1**: la misma convolución y el mismo *pooling* con las
 #    funciones de PyTorch, que deben dar **exactamente** los números de la Parte 1.
-# 3. **Datos**: las fotos con `ImageFolder`, transformaciones y `DataLoader`.
-# 4. **El modelo**: una CNN como `nn.Module`.
-# 5. **Entrenar y evaluar**: los dos bucles que se repiten en todo proyecto.
-# 6. **El experimento**: entrenar, mirar las curvas, la matriz de confusión y los errores.
+# 3. **Datos**: las fotos con `ImageFolder`, transformaciones, `DataLoader` y una
+#    partición de validación.
+# 4. **El modelo**: una CNN como `nn.Module` (y la misma red con `nn.Sequential`).
+# 5. **Entrenar y evaluar**: los dos bucles que se repiten en todo proyecto, y dos
+#    controles rápidos antes de entrenar.
+# 6. **El experimento**: elegir con la validación, entrenar el modelo final, evaluarlo
+#    una sola vez en las fotos de prueba, y mirar los errores y lo que aprendió la
+#    primera capa.
 #
-# Se califica igual que la Parte 1: pruebas visibles con ✓/✗ y pruebas ocultas al
-# entregar. Los resultados de un entrenamiento cambian con la versión de PyTorch y
-# con el procesador, así que **ninguna prueba depende de la precisión que alcance su
-# modelo**: se revisa que cada pieza haga lo que debe sobre entradas pequeñas.
+# **Cómo se cuentan los puntos.** Esta parte vale **100 puntos**:
+#
+# | | puntos |
+# |---|---|
+# | pruebas visibles (✓/✗ en este notebook) | 62 |
+# | pruebas ocultas (se ejecutan al calificar) | 23 |
+# | tres preguntas escritas al final (calificación manual, 5 cada una) | 15 |
+#
+# Cada celda de prueba dice sus puntos y, al ejecutarla, muestra cuántos obtuvo; el
+# total visible se acumula en el resumen del final. Las pruebas ocultas revisan los
+# mismos ejercicios con otras entradas y sus puntos aparecen solo en la calificación.
+# Las celdas que entrenan, dibujan o comparan no dan puntos. Los resultados de un
+# entrenamiento cambian con la versión de PyTorch y con el procesador, así que
+# **ninguna prueba depende de la exactitud (*accuracy*) que alcance su modelo**: se
+# revisa que cada pieza haga lo que debe sobre entradas pequeñas.
 #
 # *Créditos: el contenido sigue el curso original de este laboratorio; los textos,
 # el código y las figuras son propios.*
@@ -46,7 +61,7 @@ from cnnlab.checks import check_array, check_scalar
 from cnnlab.data import find_data_dir
 from cnnlab.marks import marks, puntos_de_la_celda, resumen, reiniciar
 
-cnnlab.require_version("1.0.0")
+cnnlab.require_version("1.1.0")
 reiniciar()
 # %matplotlib inline
 
@@ -167,7 +182,8 @@ puntos_de_la_celda()
 # ## Ejercicio 2 — El puente con la Parte 1
 #
 # `torch.nn.functional.conv2d(x, w, b, stride, padding)` hace la convolución de la
-# Parte 1 de una vez, con dos diferencias de formato:
+# Parte 1 de una vez; su argumento `padding` es el relleno (*padding*) con ceros que en
+# la Parte 1 indicaba `hparameters["pad"]`. Cambia el formato de tres cosas:
 #
 # | | Parte 1 (NumPy) | PyTorch |
 # |---|---|---|
@@ -336,11 +352,24 @@ puntos_de_la_celda()
 #   un tensor float32 `(3, size, size)` con valores en [0, 1]) y
 #   `Normalize(MEAN, STD)` con `MEAN = STD = (0.5, 0.5, 0.5)`, que lleva los valores a [-1, 1];
 # - **entrenamiento** (aumento de datos: cada época ve versiones algo distintas de
-#   cada foto): `RandomResizedCrop(size, scale=(0.6, 1.0))` (un recorte al azar de
-#   entre el 60 % y el 100 % de la foto, llevado a `size × size`),
-#   `RandomHorizontalFlip()`, y luego `ToTensor()` y `Normalize(MEAN, STD)`.
+#   cada foto): `RandomResizedCrop(size, scale=(0.6, 1.0))`, `RandomHorizontalFlip()`,
+#   y luego `ToTensor()` y `Normalize(MEAN, STD)`. `RandomResizedCrop` elige al azar
+#   un rectángulo cuya **área** está entre el 60 % y el 100 % del área de la foto y
+#   cuya proporción ancho/alto también varía al azar (por omisión entre 3/4 y 4/3), y
+#   lo lleva a `size × size`: cada vista muestra un trozo distinto, algo estirado o
+#   comprimido.
 #
-# **Ejercicio.** Implemente `make_transforms` y `make_loaders`.
+# **Una partición de validación.** Para decidir cuántas épocas entrenar, qué tasa de
+# aprendizaje usar o si una receta es mejor que otra, hace falta medir el modelo en
+# fotos que no usó para aprender. Esas fotos **no pueden ser las de prueba**: en el
+# ejercicio 6 verá por qué. Se apartan de las fotos de entrenamiento:
+# `split_train_val(labels, val_fraction, seed)` reparte los índices `0, 1, ..., m - 1`
+# en entrenamiento y validación, **estratificado** (de cada clase va a validación la
+# misma fracción, así que ambas partes conservan la proporción de gatos y perros) y
+# **reproducible** (la misma semilla da siempre la misma partición). Use
+# `np.random.RandomState(seed)` para elegir al azar dentro de cada clase.
+#
+# **Ejercicio.** Implemente `make_transforms`, `make_loaders` y `split_train_val`.
 
 # %% tipo="fijo" id="p2_e3_constants"
 IMAGE_SIZE = 64
@@ -372,6 +401,28 @@ def make_loaders(data_dir, size=IMAGE_SIZE, batch_size=32):
     train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True)
     test_loader = DataLoader(test_set, batch_size=batch_size, shuffle=False)
     return train_loader, test_loader
+    ### END SOLUTION
+
+# %% tipo="solucion" id="p2_e3_solution_split"
+def split_train_val(labels, val_fraction=0.2, seed=0):
+    """Partición estratificada y reproducible de las fotos de entrenamiento.
+
+    labels -- etiquetas enteras de las m fotos (lista, array o tensor); no se modifican.
+    De cada clase con n_c fotos van a validación round(val_fraction * n_c), elegidas al
+    azar con np.random.RandomState(seed); el resto, a entrenamiento.
+    Devuelve (train_idx, val_idx): arrays de NumPy int64 en orden creciente, sin
+    elementos en común, que juntos contienen 0, 1, ..., m - 1.
+    """
+    ### BEGIN SOLUTION
+    y = np.asarray(labels)
+    rs = np.random.RandomState(seed)
+    val = []
+    for c in np.unique(y):
+        members = np.flatnonzero(y == c)
+        val.extend(rs.choice(members, size=int(round(val_fraction * len(members))), replace=False))
+    val_idx = np.sort(np.asarray(val, dtype=np.int64))
+    train_idx = np.setdiff1d(np.arange(len(y)), val_idx).astype(np.int64)
+    return train_idx, val_idx
     ### END SOLUTION
 
 # %% tipo="prueba" id="p2_e3_visible" puntos=10
@@ -441,8 +492,58 @@ with marks(3, "e3_entrenamiento_aumentado", pista="Entrenamiento: RandomResizedC
     assert all(np.mean(np.diff(np.asarray(v)[1], axis=0)) > 0 for v in vistas), "no voltee verticalmente"
     assert {sentido_del_rojo(v) for v in vistas} == {-1.0, 1.0}, "falta el volteo horizontal al azar"
     rangos = [round(float(np.ptp(np.asarray(v)[0])), 4) for v in vistas]
-    assert min(rangos) > 0.8 and len(set(rangos)) > 1, "falta el recorte al azar (del 60 al 100 % de la foto)"
+    assert min(rangos) > 0.8 and len(set(rangos)) > 1, "falta el recorte al azar (del 60 al 100 % del área de la foto)"
 puntos_de_la_celda()
+
+# %% tipo="prueba" id="p2_e3_visible_split" puntos=2
+etiquetas_entrenamiento = datasets.ImageFolder(os.path.join(DATA_DIR, "train")).targets  # 280 gatos y 280 perros
+copia_etiquetas = list(etiquetas_entrenamiento)
+
+
+def es_particion(a, b, m):
+    """Si a y b son arrays int crecientes, sin elementos comunes, que juntos son 0..m-1."""
+    assert type(a) is np.ndarray and type(b) is np.ndarray, "devuelva dos arrays de NumPy"
+    assert a.dtype.kind in "iu" and b.dtype.kind in "iu", "los índices deben ser enteros"
+    assert np.all(np.diff(a) > 0) and np.all(np.diff(b) > 0), "ordene los índices de forma creciente"
+    assert np.array_equal(np.sort(np.concatenate([a, b])), np.arange(m)), \
+        "entre las dos partes debe estar cada índice 0..m-1 exactamente una vez"
+
+
+with marks(1, "e3_particion_estratificada", pista="De cada clase, round(val_fraction · n_c) índices a validación; el resto a entrenamiento."):
+    idx_train, idx_val = split_train_val(etiquetas_entrenamiento, 0.2, seed=0)
+    print("entrenamiento:", len(idx_train), "fotos | validación:", len(idx_val), "fotos")
+    es_particion(idx_train, idx_val, 560)
+    clases_val = np.asarray(etiquetas_entrenamiento)[idx_val]
+    print("en validación:", int(np.sum(clases_val == 0)), "gatos y", int(np.sum(clases_val == 1)), "perros")
+    assert np.sum(clases_val == 0) == np.sum(clases_val == 1) == 56, "de cada clase debe ir el 20 % (56 fotos)"
+with marks(1, "e3_particion_al_azar", pista="Elija al azar dentro de cada clase con np.random.RandomState(seed)."):
+    assert etiquetas_entrenamiento == copia_etiquetas, "no modifique las etiquetas"
+    assert np.sum(np.asarray(etiquetas_entrenamiento)[idx_val] == 0) == 56, "la partición no es estratificada"
+    otra_vez = split_train_val(etiquetas_entrenamiento, 0.2, seed=0)[1]
+    assert np.array_equal(otra_vez, idx_val), "la misma semilla debe dar la misma partición"
+    assert not np.array_equal(split_train_val(etiquetas_entrenamiento, 0.2, seed=1)[1], idx_val), \
+        "otra semilla debería dar otra partición"
+    primeras = np.concatenate([np.arange(56), 280 + np.arange(56)])
+    assert not np.array_equal(idx_val, primeras), "elija las fotos de validación al azar, no las primeras"
+puntos_de_la_celda()
+
+# %% tipo="prueba" id="p2_e3_hidden_split" puntos=2
+# Prueba oculta: tres clases de tamaños distintos y desordenadas, otra fracción y otras semillas.
+### BEGIN HIDDEN TESTS
+_etq = np.random.RandomState(61).permutation(np.repeat([0, 1, 2], [10, 7, 13]))
+_copia = _etq.copy()
+with marks(1, "e3_oculta_particion_redondeo", oculta=True):
+    _a, _b = split_train_val(_etq, 0.3, seed=5)
+    es_particion(_a, _b, 30)
+    assert [int(np.sum(_etq[_b] == c)) for c in (0, 1, 2)] == [3, 2, 4]
+    assert np.array_equal(_etq, _copia)
+with marks(1, "e3_oculta_particion_semillas", oculta=True):
+    _vals = [split_train_val(list(etiquetas_entrenamiento), 0.5, seed=s)[1] for s in (3, 4, 3)]
+    es_particion(split_train_val(list(etiquetas_entrenamiento), 0.5, seed=3)[0], _vals[0], 560)
+    assert [int(np.sum(np.asarray(etiquetas_entrenamiento)[_v] == 1)) for _v in _vals] == [140] * 3
+    assert np.array_equal(_vals[0], _vals[2]) and not np.array_equal(_vals[0], _vals[1])
+puntos_de_la_celda()
+### END HIDDEN TESTS
 
 # %% tipo="prueba" id="p2_e3_hidden" puntos=3
 # Prueba oculta: el cargador de entrenamiento baraja, el de prueba no, y el tamaño por omisión.
@@ -489,6 +590,8 @@ puntos_de_la_celda()
 #             → AdaptiveAvgPool2d(1) → Flatten → Dropout(0.3) → Linear(256, 2)
 # ```
 #
+# - `padding=1` agrega un píxel de relleno con ceros en cada borde: con filtros de
+#   3×3, la convolución conserva el alto y el ancho.
 # - `BatchNorm2d` normaliza cada canal con la media y la varianza del lote (y aprende
 #   una escala y un desplazamiento); estabiliza y acelera el entrenamiento. Por eso la
 #   convolución no necesita sesgo.
@@ -601,6 +704,72 @@ puntos_de_la_celda()
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# ### La misma red con `nn.Sequential`
+#
+# Cuando los datos atraviesan las capas una tras otra, sin desvíos, basta con
+# `nn.Sequential(capa_1, capa_2, ...)`: su `forward` consiste en aplicar las capas en
+# ese orden. La celda siguiente construye así la misma arquitectura de `CatDogCNN`,
+# cuenta los parámetros de ambas y, si los tensores de pesos vienen en el mismo orden,
+# copia los pesos de su red a la secuencial y compara las salidas. Ejecútela después
+# de resolver el ejercicio 4; no da puntos.
+#
+# ¿Cuándo conviene cada forma?
+#
+# - **`nn.Sequential`**: redes que son una cadena de capas, prototipos rápidos, y
+#   piezas dentro de una red mayor (un bloque, el clasificador final).
+# - **Una clase propia (`nn.Module`)**: cuando `forward` hace algo más que encadenar:
+#   conexiones residuales (`x + bloque(x)`), varias entradas o salidas, ramas que se
+#   unen, devolver activaciones intermedias o comportarse distinto según la entrada.
+#   Además permite dar nombres a las partes (`self.features`, `self.classifier`) y
+#   documentar la red en un solo lugar.
+
+# %% tipo="fijo" id="p2_e4_sequential_run"
+def bloque_secuencial(c_in, c_out):
+    """Las cuatro capas de un bloque, como lista (para desempacarla con *)."""
+    return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
+            nn.ReLU(), nn.MaxPool2d(2)]
+
+
+def contar_parametros(red):
+    return sum(p.numel() for p in red.parameters())
+
+
+red_secuencial = nn.Sequential(
+    *bloque_secuencial(3, 32), *bloque_secuencial(32, 64),
+    *bloque_secuencial(64, 128), *bloque_secuencial(128, 256),
+    nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.3), nn.Linear(256, 2),
+)
+
+if EVALUANDO:
+    print("Al calificar se omite esta comparación (no da puntos).")
+else:
+    try:
+        red_propia = CatDogCNN()
+        print(f"parámetros: nn.Sequential {contar_parametros(red_secuencial):,} | "
+              f"su CatDogCNN {contar_parametros(red_propia):,}".replace(",", " "))
+        formas_sec = [tuple(t.shape) for t in red_secuencial.state_dict().values()]
+        formas_propia = [tuple(t.shape) for t in red_propia.state_dict().values()]
+        if formas_sec == formas_propia:
+            # Los mismos tensores en el mismo orden: se copian uno a uno, sin importar sus nombres.
+            red_secuencial.load_state_dict(dict(zip(red_secuencial.state_dict(),
+                                                    red_propia.state_dict().values())))
+            red_propia.eval()
+            red_secuencial.eval()
+            x_comparacion = torch.randn(4, 3, 64, 64)
+            with torch.no_grad():
+                iguales = torch.allclose(red_propia(x_comparacion), red_secuencial(x_comparacion), atol=1e-5)
+            print("Con los mismos pesos, ¿dan las mismas salidas?",
+                  "sí." if iguales else "no: revise el orden de las capas en su forward (ejercicio 4).")
+        else:
+            print("Los tensores de pesos de su red no vienen en el mismo orden o forma que los de la "
+                  "red secuencial, así que no se pueden copiar uno a uno (si sus pruebas del "
+                  "ejercicio 4 pasan, solo cambia el orden en que definió las capas).")
+    except NotImplementedError:
+        print("Complete el ejercicio 4 (CatDogCNN) para comparar su red con la versión nn.Sequential.")
+    except Exception as error:  # noqa: BLE001 - código del estudiante: una frase, sin traza
+        print(f"Su CatDogCNN no se pudo construir o ejecutar ({type(error).__name__}): revise el ejercicio 4.")
+
+# %% [markdown]
 # ## Ejercicio 5 — Entrenar una época y evaluar
 #
 # Todo entrenamiento en PyTorch repite, por cada lote, cinco pasos:
@@ -618,16 +787,22 @@ puntos_de_la_celda()
 # `model.eval()` (Dropout no hace nada, BatchNorm usa sus promedios guardados) y
 # `torch.no_grad()` (no registra operaciones: menos memoria y más rapidez).
 #
-# Ambas funciones devuelven `(pérdida media, precisión)` sobre **todas** las fotos
+# **Pérdida y costo.** La *pérdida* (*loss*) de esta parte es la misma cantidad que en
+# la Parte 1 se llamó *costo*: la entropía cruzada promediada sobre las fotos de un
+# lote. PyTorch y casi toda la literatura dicen *loss*; aquí se traduce como pérdida.
+#
+# Ambas funciones devuelven `(pérdida media, exactitud)` sobre **todas** las fotos
 # vistas: la pérdida de cada lote pesa según su número de fotos (`loss.item() * len(y)`),
-# y la precisión es la fracción de fotos cuya clase con mayor logit es la correcta
-# (un número entre 0 y 1).
+# y la **exactitud** (*accuracy*) es la fracción de fotos cuya clase con mayor logit es
+# la correcta (un número entre 0 y 1). Se dice exactitud y no "precisión" porque
+# *precision* es otra medida, que se calcula a partir de la matriz de confusión del
+# ejercicio 6: de las fotos que el modelo llamó "perro", cuántas lo eran.
 #
 # **Ejercicio.** Implemente `train_one_epoch` y `evaluate`.
 
 # %% tipo="solucion" id="p2_e5_solution_train"
 def train_one_epoch(model, loader, optimizer, loss_fn):
-    """Una pasada de entrenamiento por loader; devuelve (pérdida media, precisión) como floats."""
+    """Una pasada de entrenamiento por loader; devuelve (pérdida media, exactitud) como floats."""
     ### BEGIN SOLUTION
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
@@ -646,7 +821,7 @@ def train_one_epoch(model, loader, optimizer, loss_fn):
 
 # %% tipo="solucion" id="p2_e5_solution_evaluate"
 def evaluate(model, loader, loss_fn):
-    """Evaluación sin gradientes y en modo eval; devuelve (pérdida media, precisión) como floats."""
+    """Evaluación sin gradientes y en modo eval; devuelve (pérdida media, exactitud) como floats."""
     ### BEGIN SOLUTION
     model.eval()
     total_loss, correct, seen = 0.0, 0, 0
@@ -708,13 +883,13 @@ with marks(3, "e5_train_pesos", pista="zero_grad, forward, pérdida, backward, s
     sonda.llamadas.clear()
     optimizador = torch.optim.SGD(sonda.parameters(), lr=0.1)
     media, precision = train_one_epoch(sonda, lotes, optimizador, nn.CrossEntropyLoss())
-    print(f"train_one_epoch: pérdida media {media:.4f}, precisión {precision:.2f}")
+    print(f"train_one_epoch: pérdida media {media:.4f}, exactitud {precision:.2f}")
     assert np.allclose(sonda.linear.weight.detach().numpy(), W_esp, rtol=1e-7, atol=1e-10), \
         "los pesos tras la época no son los esperados"
     assert np.allclose(sonda.linear.bias.detach().numpy(), b_esp, rtol=1e-7, atol=1e-10)
-with marks(2, "e5_train_resultados", pista="Pondere la pérdida de cada lote por su tamaño; precisión entre 0 y 1."):
+with marks(2, "e5_train_resultados", pista="Pondere la pérdida de cada lote por su tamaño; exactitud entre 0 y 1."):
     assert np.isclose(media, sum(perdidas) / 10, rtol=1e-7), "pérdida media incorrecta"
-    assert np.isclose(precision, aciertos / 10), "precisión incorrecta"
+    assert np.isclose(precision, aciertos / 10), "exactitud incorrecta"
     assert all(modo for modo, _ in sonda.llamadas), "entrene en modo model.train()"
 
 with marks(3, "e5_evaluate_valores", pista="Sume pérdida·tamaño y aciertos de todos los lotes."):
@@ -725,14 +900,14 @@ with marks(3, "e5_evaluate_valores", pista="Sume pérdida·tamaño y aciertos de
     precision_esp = np.mean(logits.argmax(axis=1) == etiquetas)
     sonda.llamadas.clear()
     perdida, precision = evaluate(sonda, lotes, nn.CrossEntropyLoss())
-    print(f"evaluate: pérdida {perdida:.4f} (esperada {perdida_esp:.4f}), precisión {precision:.2f}")
+    print(f"evaluate: pérdida {perdida:.4f} (esperada {perdida_esp:.4f}), exactitud {precision:.2f}")
     assert np.isclose(perdida, perdida_esp, rtol=1e-7) and np.isclose(precision, precision_esp)
     assert np.allclose(sonda.linear.weight.detach().numpy(), W1), "evaluate no debe cambiar los pesos"
 with marks(2, "e5_evaluate_modo", pista="model.eval() y with torch.no_grad(): al evaluar."):
     assert sonda.llamadas and all(not modo for modo, _ in sonda.llamadas), "falta model.eval()"
     assert all(not grad for _, grad in sonda.llamadas), "falta torch.no_grad()"
     assert np.isclose(perdida, perdida_esp, rtol=1e-7) and np.isclose(precision, precision_esp), \
-        "evaluate debe devolver además la pérdida y la precisión de todas las fotos"
+        "evaluate debe devolver además la pérdida y la exactitud de todas las fotos"
 puntos_de_la_celda()
 
 # %% tipo="prueba" id="p2_e5_hidden" puntos=4
@@ -767,114 +942,284 @@ puntos_de_la_celda()
 ### END HIDDEN TESTS
 
 # %% [markdown]
+# ### Dos controles antes de entrenar en serio
+#
+# Un entrenamiento completo tarda minutos; estos dos controles tardan segundos y
+# descubren muchos errores antes. Ninguno da puntos.
+#
+# **1. La pérdida inicial.** Con pesos al azar, un modelo sin entrenar no debería
+# preferir ninguna clase: asigna más o menos 1/2 a cada una, y la entropía cruzada de
+# cada foto es −ln(1/2) = ln 2 ≈ 0,693 (con K clases, ln K). La celda mide la pérdida
+# de un `CatDogCNN` recién creado sobre 64 fotos de entrenamiento, con su `evaluate`.
+# Un valor muy lejano (2, 10 o 0,05) señala un error antes de entrenar: pesos iniciales
+# demasiado grandes, una capa que escala la salida, etiquetas que no son 0 y 1, o una
+# pérdida que suma en lugar de promediar.
+#
+# **2. Sobreajustar un lote a propósito.** Con solo 16 fotos y 25 pasos de Adam sobre
+# ellas, el modelo debe poder memorizarlas: la pérdida (la que devuelve su
+# `train_one_epoch`, en modo `train`) tiene que bajar casi a cero.
+# Si no baja, hay un error en el bucle (¿falta `zero_grad` o `step`?), en la tasa de
+# aprendizaje o en el modelo, y ningún entrenamiento largo lo va a arreglar. Aquí el
+# sobreajuste se busca solo como prueba; ese modelo se descarta.
+
+# %% tipo="fijo" id="p2_e5_initial_loss_run"
+import math
+
+from cnnlab.data import load_split
+
+if EVALUANDO:
+    print("Al calificar se omiten los dos controles (no dan puntos).")
+else:
+    _fotos, _etiquetas = load_split(DATA_DIR, "train", (IMAGE_SIZE, IMAGE_SIZE))
+    _orden = np.random.RandomState(0).permutation(len(_etiquetas))[:64]
+    x_control = torch.from_numpy((_fotos[_orden] / 255.0 - 0.5) / 0.5).permute(0, 3, 1, 2).float()
+    y_control = torch.from_numpy(_etiquetas[_orden])
+    try:
+        torch.manual_seed(seed_)
+        perdida_inicial, _ = evaluate(CatDogCNN(), [(x_control, y_control)], nn.CrossEntropyLoss())
+        print(f"pérdida inicial: {perdida_inicial:.3f} | ln 2 = {math.log(2):.3f}")
+        if abs(perdida_inicial - math.log(2)) < 0.25:
+            print("Cerca de ln 2: el modelo sin entrenar no prefiere ninguna clase, como debe ser.")
+        else:
+            print("Lejos de ln 2: revise la escala de su modelo (ejercicio 4) y su evaluate (ejercicio 5).")
+    except NotImplementedError:
+        print("Complete los ejercicios 4 (CatDogCNN) y 5 (evaluate) para medir la pérdida inicial.")
+    except Exception as error:  # noqa: BLE001 - código del estudiante: una frase, sin traza
+        print(f"No se pudo medir la pérdida inicial ({type(error).__name__}): revise los ejercicios 4 y 5.")
+
+# %% tipo="fijo" id="p2_e5_overfit_train"
+if EVALUANDO:
+    print("Al calificar se omite el sobreajuste a propósito (no da puntos).")
+else:
+    try:
+        torch.manual_seed(seed_)
+        modelo_memoria = CatDogCNN()
+        optimizador_memoria = torch.optim.Adam(modelo_memoria.parameters(), lr=1e-3)
+        lote_pequeno = [(x_control[:16], y_control[:16])]  # un "loader" de un solo lote
+        for paso in range(1, 26):
+            perdida_paso, exactitud_paso = train_one_epoch(modelo_memoria, lote_pequeno,
+                                                           optimizador_memoria, nn.CrossEntropyLoss())
+            if paso == 1 or paso % 5 == 0:
+                print(f"paso {paso:2d}: pérdida {perdida_paso:.4f}, exactitud {exactitud_paso:.0%}")
+        if perdida_paso < 0.1:
+            print("La pérdida bajó casi a cero: el modelo, la pérdida y su bucle pueden aprender.")
+        else:
+            print("La pérdida no bajó casi a cero: revise su train_one_epoch (ejercicio 5).")
+    except NotImplementedError:
+        print("Complete los ejercicios 4 (CatDogCNN) y 5 (train_one_epoch) para este control.")
+    except Exception as error:  # noqa: BLE001 - código del estudiante: una frase, sin traza
+        print(f"No se pudo sobreajustar el lote ({type(error).__name__}): revise los ejercicios 4 y 5.")
+
+# %% [markdown]
 # ## Ejercicio 6 — El experimento
 #
-# Ahora se entrena `CatDogCNN` usando sus funciones, con fotos de 72×72 (un poco
-# más de detalle que los 64×64 de las pruebas: su red acepta cualquier tamaño gracias
-# al *pooling* global). La receta:
+# ### Una evaluación honesta: entrenamiento, validación y prueba
+#
+# Si la receta (número de épocas, tasa de aprendizaje, aumento de datos...) se elige
+# mirando la exactitud en las fotos de prueba, esas fotos dejan de ser nuevas para el
+# modelo: las decisiones se ajustaron a ellas y la cifra que se mide ahí sale
+# optimista. Con 140 fotos de prueba, donde una foto vale 0,7 puntos porcentuales,
+# basta con comparar unas cuantas variantes para que alguna parezca mejor por pura
+# suerte. Por eso las fotos cumplen tres papeles distintos:
+#
+# - **entrenamiento**: las fotos con las que se ajustan los pesos;
+# - **validación**: el 20 % de las fotos de entrenamiento (112, 56 de cada clase),
+#   apartado con su `split_train_val` y una semilla fija. Con estas fotos se toman
+#   **todas** las decisiones y se dibujan **todas** las curvas por época;
+# - **prueba**: las 140 fotos de `test/`, que se evalúan **una sola vez**, al final,
+#   con el modelo ya decidido. Esa cifra estima cómo le irá al modelo con fotos nuevas,
+#   justamente porque nada se eligió con ella.
+#
+# En este laboratorio la receta ya viene dada; si quisiera cambiarla (más épocas, otra
+# tasa, otro aumento), compare las variantes por su exactitud en validación, nunca en
+# prueba. Decidida la receta, como 560 fotos son pocas, el **modelo final** se entrena
+# con la misma receta sobre las 560 fotos
+# (entrenamiento + validación): no se toma ninguna decisión nueva y el modelo aprende
+# de un 25 % más de ejemplos. El precio es que ese modelo ya no tiene validación
+# propia: su única medida es la de prueba. Es una práctica común cuando los datos son
+# escasos; con muchos datos se suele conservar el modelo entrenado sin la validación.
+#
+# ### La receta
+#
+# Se entrena `CatDogCNN` usando sus funciones, con fotos de 72×72 (un poco más de
+# detalle que los 64×64 de las pruebas: su red acepta cualquier tamaño gracias al
+# *pooling* global):
 #
 # - optimizador **AdamW** (Adam con *weight decay* desacoplado), tasa máxima 3·10⁻³;
 # - **OneCycleLR**: la tasa sube al principio y baja hasta casi cero al final, lo que
 #   suele dar mejores modelos en pocas épocas. La tasa cambia tras **cada paso** del
 #   optimizador (no una vez por época): un *gancho* (`register_step_post_hook`) avanza
 #   el programa después de cada `optimizer.step()`, sin tocar su `train_one_epoch`;
-# - **label smoothing** 0.1 en la entropía cruzada: el modelo no se vuelve
-#   sobreconfiado con un conjunto tan pequeño.
+# - ***label smoothing*** 0,1 en la entropía cruzada: en lugar de pedir probabilidad 1
+#   para la clase correcta se pide 0,95, para que el modelo no se vuelva sobreconfiado
+#   con un conjunto tan pequeño.
+#
+# ### Medir el entrenamiento y la validación en las mismas condiciones
+#
+# La pérdida que devuelve `train_one_epoch` no se puede comparar con la de validación:
+# se promedia mientras los pesos cambian, en modo `train` (Dropout activo), sobre fotos
+# aumentadas y con *label smoothing*, que le impide bajar de unos 0,2 aunque el modelo
+# acierte todo. Por eso, al final de cada época, `run_experiment` mide con su
+# `evaluate` (modo eval, sin aumento, entropía cruzada sin suavizar) una **muestra fija
+# de 112 fotos de entrenamiento**, del mismo tamaño que la validación. Esas son las
+# curvas de "entrenamiento" que se comparan con las de validación; la pérdida de cada
+# época, tal como la devuelve `train_one_epoch`, se dibuja aparte con una línea
+# discontinua, para que vea la diferencia.
 #
 # Dos detalles solo de velocidad, que no cambian el resultado: cada foto se lee y se
 # decodifica **una sola vez** (`functools.cache` sobre el `loader` del `ImageFolder`;
-# las transformaciones al azar se siguen aplicando en cada época), y el modelo usa
-# el formato de memoria `channels_last`, es decir NHWC como en la Parte 1, con el que
-# las convoluciones son más rápidas en CPU.
+# las transformaciones al azar se siguen aplicando en cada época), y el modelo usa el
+# formato de memoria `channels_last`, es decir NHWC como en la Parte 1, con el que las
+# convoluciones son más rápidas en CPU.
 #
-# Esta celda no da puntos (al calificar se reduce a dos lotes). En un computador
-# de dos núcleos tarda unos minutos; observe la barra de progreso.
+# Estas celdas no dan puntos (al calificar, el entrenamiento se reduce a dos lotes y
+# no se entrena el modelo final).
+# En un computador de dos núcleos cada entrenamiento tarda entre dos y tres minutos;
+# observe la barra de progreso.
 
 # %% tipo="fijo" id="p2_e6_experiment"
 import functools
 
+from torch.utils.data import Subset
 from tqdm.auto import tqdm
 
 
-EPOCAS = 110       # con dos núcleos, unos 1,5 segundos por época
+EPOCAS = 110                 # con dos núcleos, algo más de un segundo por época
 TAMANO_EXPERIMENTO = 72
+FRACCION_VALIDACION = 0.2
+SEMILLA_PARTICION = 0        # la misma partición sea cual sea la semilla del entrenamiento
 
 
-def run_experiment(epochs=EPOCAS, seed=seed_, batch_size=32, max_batches=None, progress=True):
-    """Entrena CatDogCNN con la receta de arriba; devuelve el modelo, el historial y el test_loader."""
+def experiment_loaders(batch_size=32, final=False, size=TAMANO_EXPERIMENTO):
+    """Los cargadores del experimento, hechos con make_loaders y split_train_val.
+
+    final=False: {"entrenamiento": el 80 % de las fotos de entrenamiento, con aumento y
+    barajado; "muestra_entrenamiento": 112 de esas fotos, sin aumento; "validacion": el
+    20 % restante, sin aumento; "prueba": las fotos de prueba}.
+    final=True: {"entrenamiento": las 560 fotos, con aumento; "prueba": las de prueba}.
+    """
+    train_loader, test_loader = make_loaders(DATA_DIR, size, batch_size)
+    aumentadas = train_loader.dataset
+    aumentadas.loader = functools.cache(aumentadas.loader)  # cada foto se decodifica una vez
+    test_loader.dataset.loader = functools.cache(test_loader.dataset.loader)
+    if final:
+        return {"entrenamiento": train_loader, "prueba": test_loader}
+    sin_aumento = datasets.ImageFolder(os.path.join(DATA_DIR, "train"), make_transforms(False, size))
+    sin_aumento.loader = aumentadas.loader                  # las mismas fotos ya decodificadas
+    idx_train, idx_val = split_train_val(sin_aumento.targets, FRACCION_VALIDACION, SEMILLA_PARTICION)
+    muestra = idx_train[::max(1, len(idx_train) // len(idx_val))][:len(idx_val)]
+    return {
+        "entrenamiento": DataLoader(Subset(aumentadas, idx_train), batch_size=batch_size, shuffle=True),
+        "muestra_entrenamiento": DataLoader(Subset(sin_aumento, muestra), batch_size=batch_size),
+        "validacion": DataLoader(Subset(sin_aumento, idx_val), batch_size=batch_size),
+        "prueba": test_loader,
+    }
+
+
+def run_experiment(epochs=EPOCAS, seed=seed_, batch_size=32, max_batches=None, progress=True, final=False):
+    """Entrena CatDogCNN con la receta de arriba; devuelve (modelo, historial, cargadores).
+
+    final=False: entrena con el 80 % y, tras cada época, mide con evaluate la muestra de
+    entrenamiento y la validación: historial["train_loss"], ["train_acc"], ["val_loss"],
+    ["val_acc"], una entrada por época.
+    final=True: entrena con las 560 fotos y no mide nada por época.
+    En ambos casos historial["epoch_loss"] y ["epoch_acc"] guardan lo que devuelve
+    train_one_epoch. Las fotos de prueba no se usan aquí: cargadores["prueba"] se evalúa
+    una sola vez, después. max_batches recorta cada cargador a esos lotes (al calificar).
+    """
     torch.manual_seed(seed)
-    train_loader, test_loader = make_loaders(DATA_DIR, TAMANO_EXPERIMENTO, batch_size)
-    for loader in (train_loader, test_loader):
-        loader.dataset.loader = functools.cache(loader.dataset.loader)  # cada foto se decodifica una vez
+    cargadores = experiment_loaders(batch_size, final)
     if max_batches is not None:
-        train_loader = [lote for _, lote in zip(range(max_batches), train_loader)]
-        test_loader = [lote for _, lote in zip(range(max_batches), test_loader)]
+        cargadores = {nombre: [lote for _, lote in zip(range(max_batches), cargador)]
+                      for nombre, cargador in cargadores.items()}
     model = CatDogCNN().to(memory_format=torch.channels_last)
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=5e-4)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=3e-3,
-                                                    total_steps=epochs * len(train_loader))
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=3e-3, total_steps=epochs * len(cargadores["entrenamiento"]))
     optimizer.register_step_post_hook(lambda opt, args, kwargs: scheduler.step())
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
-    historial = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
-    barra = tqdm(range(epochs), desc="épocas", disable=not progress)
+    claves = ["epoch_loss", "epoch_acc"] + ([] if final else ["train_loss", "train_acc", "val_loss", "val_acc"])
+    historial = {clave: [] for clave in claves}
+    barra = tqdm(range(epochs), desc="épocas (modelo final)" if final else "épocas", disable=not progress)
     for _ in barra:
-        tr_loss, tr_acc = train_one_epoch(model, train_loader, optimizer, loss_fn)
-        te_loss, te_acc = evaluate(model, test_loader, nn.CrossEntropyLoss())
-        for clave, valor in zip(historial, (tr_loss, tr_acc, te_loss, te_acc)):
+        valores = list(train_one_epoch(model, cargadores["entrenamiento"], optimizer, loss_fn))
+        if not final:
+            valores += evaluate(model, cargadores["muestra_entrenamiento"], nn.CrossEntropyLoss())
+            valores += evaluate(model, cargadores["validacion"], nn.CrossEntropyLoss())
+            barra.set_postfix(entrenamiento=f"{valores[3]:.2f}", validacion=f"{valores[5]:.2f}")
+        for clave, valor in zip(claves, valores):
             historial[clave].append(valor)
-        barra.set_postfix(train=f"{tr_acc:.2f}", test=f"{te_acc:.2f}")
-    return model, historial, test_loader
+    return model, historial, cargadores
 
 
 # %% tipo="fijo" id="p2_e6_run"
 import time
 
 inicio = time.time()
+modelo = None
 try:
     if EVALUANDO:
-        modelo, historial, test_loader = run_experiment(epochs=1, max_batches=2, progress=False)
+        modelo, historial, cargadores = run_experiment(epochs=1, max_batches=2, progress=False)
     else:
-        modelo, historial, test_loader = run_experiment()
-    print(f"Entrenamiento: {time.time() - inicio:.0f} s. Precisión final en prueba: "
-          f"{100 * historial['test_acc'][-1]:.1f} %"
+        modelo, historial, cargadores = run_experiment()
+    print(f"Entrenamiento con validación: {time.time() - inicio:.0f} s. Exactitud en la última época: "
+          f"validación {100 * historial['val_acc'][-1]:.1f} %, muestra de entrenamiento "
+          f"{100 * historial['train_acc'][-1]:.1f} %"
           + (" (ejecución reducida a dos lotes al calificar)" if EVALUANDO else ""))
 except NotImplementedError:
-    modelo = None
     print("Complete los ejercicios 3 a 5 para poder entrenar.")
 
 # %% tipo="fijo" id="p2_e6_curves"
+from cnnlab import figures
+
 if modelo is not None:
-    epocas = range(1, len(historial["train_loss"]) + 1)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.5))
-    ax1.plot(epocas, historial["train_loss"], label="entrenamiento")
-    ax1.plot(epocas, historial["test_loss"], label="prueba")
-    ax1.set_title("Pérdida por época")
-    ax1.set_xlabel("época")
-    ax1.legend()
-    ax2.plot(epocas, [100 * a for a in historial["train_acc"]], label="entrenamiento")
-    ax2.plot(epocas, [100 * a for a in historial["test_acc"]], label="prueba")
-    ax2.set_title("Precisión por época (%)")
-    ax2.set_xlabel("época")
-    ax2.legend()
-    fig.tight_layout()
-    plt.show()
+    figures.curves(historial, labels=("entrenamiento (muestra fija, modo eval)", "validación"),
+                   extra="epoch_loss", extra_label="pérdida de la época (modo train, con aumento y suavizado)")
+
+# %% [markdown]
+# ### El modelo final y la única evaluación en prueba
+#
+# Con la receta ya decidida, la celda siguiente entrena el modelo final con las 560
+# fotos (otros dos o tres minutos) y solo entonces mide la exactitud en las 140 fotos
+# de prueba. Si después de ver ese número se cambiara la receta para mejorarlo, la
+# prueba dejaría de ser una medida honesta: cualquier cambio debe justificarse otra vez
+# con la validación.
+
+# %% tipo="fijo" id="p2_e6_final_run"
+modelo_final = None
+if modelo is not None:
+    inicio = time.time()
+    if EVALUANDO:  # al calificar no se entrena un segundo modelo: se usa el de dos lotes
+        modelo_final, test_loader = modelo, cargadores["prueba"]
+    else:
+        modelo_final, _, cargadores_finales = run_experiment(final=True)
+        test_loader = cargadores_finales["prueba"]
+        print(f"Modelo final (560 fotos): {time.time() - inicio:.0f} s de entrenamiento.")
+    perdida_prueba, exactitud_prueba = evaluate(modelo_final, test_loader, nn.CrossEntropyLoss())
+    print(f"En las fotos de prueba, evaluadas una sola vez: exactitud {100 * exactitud_prueba:.1f} %, "
+          f"pérdida {perdida_prueba:.3f}"
+          + (" (al calificar: el modelo de dos lotes, sin modelo final)" if EVALUANDO else ""))
+else:
+    print("Complete los ejercicios 3 a 5 y ejecute el experimento para entrenar el modelo final.")
 
 # %% [markdown]
 # ### ¿En qué se equivoca?
 #
-# La **matriz de confusión** cuenta, para cada clase verdadera (filas), cuántas fotos
-# se predijeron como cada clase (columnas). Debajo, algunas fotos de prueba mal
-# clasificadas.
+# La **matriz de confusión** del modelo final cuenta, para cada clase verdadera
+# (filas), cuántas fotos de prueba se predijeron como cada clase (columnas): la
+# exactitud es la suma de la diagonal dividida entre el total. Debajo, algunas fotos de
+# prueba mal clasificadas. Ambas salen de la misma y única evaluación de arriba: sirven
+# para entender los errores, no para volver a ajustar la receta.
 
 # %% tipo="fijo" id="p2_e6_errors"
-if modelo is not None:
-    modelo.eval()
+if modelo_final is not None:
+    modelo_final.eval()
     fotos, verdad, prediccion = [], [], []
     with torch.no_grad():
         for x, y in test_loader:
             fotos.append(x)
             verdad.append(y)
-            prediccion.append(modelo(x).argmax(dim=1))
+            prediccion.append(modelo_final(x).argmax(dim=1))
     fotos, verdad, prediccion = torch.cat(fotos), torch.cat(verdad), torch.cat(prediccion)
     nombres = ["gato", "perro"]
     confusion = np.zeros((2, 2), dtype=int)
@@ -904,9 +1249,53 @@ if modelo is not None:
         plt.show()
 
 # %% [markdown]
+# ### ¿Qué aprendió la primera capa?
+#
+# Los 32 filtros de la primera convolución del modelo final tienen forma 3×3×3: se
+# pueden dibujar como imágenes RGB diminutas (cada uno con su propia escala de color).
+# Suelen aparecer detectores de bordes en alguna dirección y de contrastes de color.
+# Debajo, los **mapas de activación** de esa capa para una foto: la salida de cada
+# filtro, antes de BatchNorm y ReLU, en cada posición. Un mapa claro donde hay bordes
+# verticales indica un filtro que responde a ese patrón. Las capas más profundas
+# combinan estas respuestas simples en otras más abstractas (orejas, hocicos, texturas
+# de pelo), pero sus filtros ya no se pueden dibujar como imágenes.
+
+# %% tipo="fijo" id="p2_e6_filters_figure"
+def primera_convolucion(red):
+    """La primera nn.Conv2d de la red, en el orden de red.modules(), o None."""
+    return next((capa for capa in red.modules() if isinstance(capa, nn.Conv2d)), None)
+
+
+if EVALUANDO:
+    print("Al calificar se omiten las figuras de filtros y mapas de activación.")
+elif modelo_final is None:
+    print("Complete los ejercicios 3 a 5 y entrene el modelo final para ver los filtros de su primera capa.")
+elif primera_convolucion(modelo_final) is None or primera_convolucion(modelo_final).weight.shape[1] != 3:
+    print("Su CatDogCNN no empieza con una nn.Conv2d de 3 canales de entrada: revise el ejercicio 4.")
+else:
+    figures.filters(primera_convolucion(modelo_final).weight)
+
+# %% tipo="fijo" id="p2_e6_maps_figure"
+if not EVALUANDO and modelo_final is not None and primera_convolucion(modelo_final) is not None:
+    foto_ejemplo, _ = datasets.ImageFolder(os.path.join(DATA_DIR, "train"),
+                                           make_transforms(False, TAMANO_EXPERIMENTO))[300]
+    capturado = {}
+    gancho = primera_convolucion(modelo_final).register_forward_hook(
+        lambda capa, entrada, salida: capturado.update(mapas=salida.detach()[0]))
+    modelo_final.eval()
+    with torch.no_grad():
+        modelo_final(foto_ejemplo[None].to(memory_format=torch.channels_last))
+    gancho.remove()
+    figures.feature_maps((foto_ejemplo.permute(1, 2, 0).numpy() * 0.5 + 0.5), capturado["mapas"])
+elif EVALUANDO:
+    print("Al calificar se omiten los mapas de activación.")
+else:
+    print("Complete los ejercicios 3 a 5 y entrene el modelo final para ver los mapas de activación.")
+
+# %% [markdown]
 # ### Preguntas (calificación manual, 5 puntos cada una)
 #
-# **Pregunta 1.** Compare este modelo con la CNN de la Parte 1: precisión en prueba,
+# **Pregunta 1.** Compare este modelo con la CNN de la Parte 1: exactitud en prueba,
 # tiempo de entrenamiento, resolución de las fotos y tamaño de la red. ¿Qué explica
 # la diferencia?
 
@@ -914,20 +1303,25 @@ if modelo is not None:
 # ### BEGIN SOLUTION
 # Ejemplo: la Parte 1 llega a un 60 % con fotos de 16×16 y una capa; aquí, con
 # 72×72, cuatro bloques, BatchNorm, aumento de datos y AdamW, se pasa del 75 % en
-# un par de minutos. Más resolución y profundidad permiten ver formas (orejas,
-# hocico), y las convoluciones de PyTorch son mucho más rápidas que los bucles.
+# prueba con un par de minutos de entrenamiento. Más resolución y profundidad
+# permiten ver formas (orejas, hocico), y las convoluciones de PyTorch son mucho más
+# rápidas que los bucles.
 # ### END SOLUTION
 
 # %% [markdown]
-# **Pregunta 2.** Mire las curvas de pérdida y precisión. ¿Hay sobreajuste? ¿En qué
-# lo nota y qué parte de la receta lo combate?
+# **Pregunta 2.** Mire las curvas de pérdida y exactitud de entrenamiento y de
+# validación. ¿Hay sobreajuste? ¿En qué lo nota y qué parte de la receta lo combate?
 
 # %% [markdown] tipo="respuesta" id="p2_e6_answer_q2" puntos=5
 # ### BEGIN SOLUTION
-# Ejemplo: si la precisión de entrenamiento sigue subiendo mientras la de prueba se
-# estanca (o su pérdida sube), hay sobreajuste. Lo combaten el aumento de datos, el
-# dropout, el weight decay, el label smoothing y el pooling global (pocos parámetros
-# en la cabeza).
+# Ejemplo: sí, moderado. La exactitud en la muestra de entrenamiento llega casi al
+# 100 % y su pérdida sigue bajando, mientras la de validación se estanca cerca del
+# 75–80 % y su pérdida deja de bajar (o sube) en la segunda mitad: el modelo memoriza
+# fotos que no le sirven para las nuevas. Ambas curvas se miden igual (modo eval, sin
+# aumento ni suavizado), así que la brecha es real. Lo combaten el aumento de datos,
+# el dropout, el weight decay, el label smoothing y el pooling global (pocos
+# parámetros en la cabeza); la tasa que baja al final (OneCycleLR) evita que la
+# validación oscile.
 # ### END SOLUTION
 
 # %% [markdown]
