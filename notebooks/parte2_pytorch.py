@@ -42,6 +42,11 @@
 # **ninguna prueba depende de la exactitud (*accuracy*) que alcance su modelo**: se
 # revisa que cada pieza haga lo que debe sobre entradas pequeñas.
 #
+# **La nota del laboratorio** suma los puntos de las dos partes: 152 de la Parte 1 y
+# 100 de esta, 252 en total, llevados a una escala de 0 a 100. El bonus de la Parte 1
+# (10 puntos extra) compensa puntos perdidos en cualquiera de las dos partes, sin pasar
+# de 100; la penalización por entrega tardía se aplica al final.
+#
 # *Créditos: el contenido sigue el curso original de este laboratorio; los textos,
 # el código y las figuras son propios.*
 

@@ -225,18 +225,31 @@ def test_readme_totals_match_the_notebooks():
             f"write {figure:g} there")
 
 
-def test_part1_intro_states_the_notebooks_totals():
-    """Part 1's "Cuánto vale" paragraph gives the figures the notebooks add up to."""
-    text = (paths.NOTEBOOK_TWINS / "parte1_numpy.py").read_text(encoding="utf-8")
+def _intro_claims():
     offer = offered_points.offered()
     part1, part2 = offer["parte1_numpy"], offer["parte2_pytorch"]
-    claims = {r"Esta parte vale (\d+) puntos": part1.required,
-              r"(\d+) de las preguntas escritas": part1.written,
-              r"un \*\*bonus\*\* de (\d+) puntos": part1.bonus,
-              r"\(\d+ de esta y (\d+) de la Parte 2": part2.required,
-              r"(\d+) en total\)": part1.required + part2.required}
-    for pattern, figure in claims.items():
+    return {
+        "parte1_numpy": {r"Esta parte vale (\d+) puntos": part1.required,
+                         r"(\d+) de las preguntas escritas": part1.written,
+                         r"un \*\*bonus\*\* de (\d+) puntos": part1.bonus,
+                         r"\(\d+ de esta y (\d+) de la Parte 2": part2.required,
+                         r"(\d+) en total\)": part1.required + part2.required},
+        "parte2_pytorch": {r"Esta parte vale \*\*(\d+) puntos\*\*": part2.required,
+                           r"\| tres preguntas escritas al final.* \| (\d+) \|": part2.written,
+                           r"(\d+) de la Parte 1 y": part1.required,
+                           r"y\s+#?\s*(\d+) de esta": part2.required,
+                           r"(\d+) en total": part1.required + part2.required,
+                           r"\((\d+) puntos extra\)": part1.bonus},
+    }
+
+
+@pytest.mark.parametrize("name", ["parte1_numpy", "parte2_pytorch"])
+def test_notebook_intro_states_the_notebooks_totals(name):
+    """Each notebook's opening says what it is worth and how the lab's grade adds both parts:
+    the figures are the ones the cells add up to."""
+    text = (paths.NOTEBOOK_TWINS / f"{name}.py").read_text(encoding="utf-8")
+    for pattern, figure in _intro_claims()[name].items():
         found = re.search(pattern, text)
-        assert found, f"notebooks/parte1_numpy.py no longer matches {pattern!r}"
+        assert found, f"notebooks/{name}.py no longer matches {pattern!r}"
         assert float(found.group(1)) == figure, (
-            f"notebooks/parte1_numpy.py says {found.group(0)!r}; the notebooks add up to {figure:g}")
+            f"notebooks/{name}.py says {found.group(0)!r}; the notebooks add up to {figure:g}")
