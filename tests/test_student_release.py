@@ -85,3 +85,13 @@ def test_untouched_release_runs_to_the_end_with_red_marks(student_copy):
     assert "Complete los ejercicios 3 a 8 para poder entrenar." in text
     assert text.count("todavía no implementó") >= 8
     assert "✗ [0 puntos]" in text  # the identity check fails visibly even though it is worth 0
+
+
+def test_untouched_part2_says_what_to_complete_in_every_fixed_cell(student_copy):
+    nb = nbformat.read(student_copy / "parte2_pytorch.ipynb", as_version=4)
+    run(nb, student_copy)
+    text = "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
+                     for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert fixed_cell_problems(nb) == []
+    assert f"Total visible: 0/{visible_points('parte2_pytorch'):g}" in text
+    assert "Complete los ejercicios 3 a 5 para poder entrenar." in text
