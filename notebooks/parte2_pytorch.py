@@ -1258,7 +1258,9 @@ if modelo_final is not None:
 #
 # Los 32 filtros de la primera convolución del modelo final tienen forma 3×3×3: se
 # pueden dibujar como imágenes RGB diminutas (cada uno con su propia escala de color).
-# Suelen aparecer detectores de bordes en alguna dirección y de contrastes de color.
+# Con solo 3×3 píxeles se distinguen sobre todo contrastes de color y de claro contra
+# oscuro en alguna dirección (los filtros más grandes de otras redes muestran bordes
+# y texturas con más claridad).
 # Debajo, los **mapas de activación** de esa capa para una foto: la salida de cada
 # filtro, antes de BatchNorm y ReLU, en cada posición. Un mapa claro donde hay bordes
 # verticales indica un filtro que responde a ese patrón. Las capas más profundas
