@@ -17,6 +17,7 @@ the report; nbgrader's log of each run is in ``grading/logs/``.
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import sys
@@ -80,6 +81,12 @@ def submitted_students(course: Path) -> list[str]:
 def _error_line(log: str) -> str:
     """The most useful single line of a failed nbgrader log."""
     lines = [l.strip() for l in log.splitlines() if l.strip()]
+    # an exception statement ("nbclient.exceptions.CellTimeoutError: A cell timed out ..."),
+    # not a line of the cell preview nbgrader prints after it
+    raised = [l for l in lines if re.match(r"^[\w.]*(Error|Exception|Died)\w*: ", l)]
+    if raised:
+        name, _, message = raised[-1].partition(": ")
+        return f"{name.rsplit('.', 1)[-1]}: {message}"[:200]
     for marker in ("[ERROR]", "Error", "error"):
         hits = [l for l in lines if marker in l]
         if hits:

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from coursetools import classgrade, course as steps, examples, gradebook, paths, sandbox
-from test_grading import EXPECTED_LOSSES, full_points
+from test_grading import EXPECTED_LOSSES, full_points, scores
 
 ATTACKERS = sorted(s for s, spec in examples.roster().items()  # "suite": graded by another test file
                    if spec.get("group") == "ataques" and "suite" not in spec)
@@ -52,7 +52,7 @@ def _status(attacked, student):
 
 def _assert_points(attacked, student, losses):
     expected = {**full_points(), **losses}
-    got = {c: s for c, (s, _) in attacked["marks"][student].cells.items() if c in expected}
+    got = {c: s for c, s in scores(attacked["marks"][student]).items() if c in expected}
     assert got == expected
 
 
@@ -115,22 +115,23 @@ def test_a_fork_bomb_slows_its_own_notebook_only(attacked):
         _assert_points(attacked, "ataque_bomba_fork", {"p1_e9_bonus_pool_backward": 0})
     elif status == classgrade.TIMEOUT:
         assert detail.startswith(f"detenido a los {TIMEOUT} s"), detail
-        assert all(attacked["marks"]["ataque_bomba_fork"].cells[c][0] is None for c in PART1)
-    else:
-        assert status == classgrade.FAILED and "verificación externa imposible" in detail, detail
-        assert all(attacked["marks"]["ataque_bomba_fork"].cells[c][0] is None for c in PART1)
+        assert all(scores(attacked["marks"]["ataque_bomba_fork"])[c] is None for c in PART1)
+    else:  # the verdict's worker could not start, or the kernel stopped answering in time
+        assert status == classgrade.FAILED and ("verificación externa imposible" in detail
+                                                or "timed out" in detail), detail
+        assert all(scores(attacked["marks"]["ataque_bomba_fork"])[c] is None for c in PART1)
 
 
 def test_a_memory_bomb_fails_its_notebook_with_the_reason(attacked):
     status, detail = _status(attacked, "ataque_bomba_memoria")["parte1_numpy"]
     assert status == classgrade.FAILED and detail.startswith("memoria agotada (límite 3.0 GB)")
-    assert all(attacked["marks"]["ataque_bomba_memoria"].cells[c][0] is None for c in PART1)
+    assert all(scores(attacked["marks"]["ataque_bomba_memoria"])[c] is None for c in PART1)
 
 
 def test_os_exit_fails_its_notebook_and_gains_nothing(attacked):
     status, detail = _status(attacked, "ataque_os_exit")["parte1_numpy"]
     assert status == classgrade.FAILED and "Kernel died" in detail
-    assert all(attacked["marks"]["ataque_os_exit"].cells[c][0] is None for c in PART1)
+    assert all(scores(attacked["marks"]["ataque_os_exit"])[c] is None for c in PART1)
 
 
 def test_a_cell_sleeping_past_the_time_out_is_interrupted(attacked):
@@ -146,18 +147,29 @@ def test_a_flood_of_output_is_trimmed(course, attacked):
     assert graded.stat().st_size < 2 * 2**20
 
 
-@pytest.mark.parametrize("student", ["ataque_revisor_falso", "ataque_transformador",
-                                     "ataque_marks_falsos", "ataque_codifica_celdas"])
-def test_faked_checks_get_the_trusted_points(course, attacked, student):
-    # Each hands in bug_stride_ignored's conv_forward; in their kernel every check would
-    # pass. The only check it fails is hidden, and hidden tests never run in the kernel:
-    # its points and its one line come from the trusted verdict, so there is nothing to
-    # disagree about (no review flag) and nothing to fake.
+# The kernel's marks boxes carry the bonus; an attacker that replaces marks() (or ipykernel's
+# do_execute) loses them there, and the trusted verdict gives back what the code earns.
+BONUS_RESTORED = (", p1_e9_bonus_conv_forward bonus 0→3, p1_e9_bonus_pool_forward bonus 0→2, "
+                  "p1_e9_bonus_conv_backward bonus 0→3, p1_e9_bonus_pool_backward bonus 0→2")
+
+
+@pytest.mark.parametrize("student, review", [
+    ("ataque_revisor_falso", "p1_e3_visible 15→10"),
+    ("ataque_transformador", "p1_e3_visible 15→10"),
+    ("ataque_marks_falsos", "p1_e3_visible 15→10" + BONUS_RESTORED),
+    ("ataque_codifica_celdas", None)])
+def test_faked_checks_get_the_trusted_points(course, attacked, student, review):
+    # Each hands in bug_stride_ignored's conv_forward. It fails the visible stride-2 case of
+    # Exercise 3, which the fakers make pass in their kernel: the trusted verdict records
+    # bug_stride_ignored's points and flags the difference. The hidden stride-2 check never
+    # runs in the kernel: its points and its one line come from the trusted verdict, so
+    # there is nothing to fake there. (ataque_codifica_celdas only prints: no flag.)
     import nbformat
 
     _assert_points(attacked, student, EXPECTED_LOSSES["bug_stride_ignored"])
     outcome = attacked["outcomes"][student]["parte1_numpy"]
-    assert (outcome.status, outcome.review) == (classgrade.GRADED, "")
+    assert (outcome.status, outcome.review) == (
+        classgrade.GRADED, f"la verificación externa corrige {review}" if review else "")
     nb = nbformat.read(course / "autograded" / student / paths.ASSIGNMENT / "parte1_numpy.ipynb",
                        as_version=4)
     cell = next(c for c in nb.cells
@@ -237,7 +249,7 @@ def test_hiding_errors_and_patching_do_execute_is_overruled(attacked):
     # trace, which nbgrader scores as full marks; the trusted verdict does not.
     _assert_points(attacked, "ataque_sin_errores", EXPECTED_LOSSES["bug_pool_assign"])
     assert attacked["outcomes"]["ataque_sin_errores"]["parte1_numpy"].review == \
-        "la verificación externa corrige p1_e7_visible 10→0"
+        "la verificación externa corrige p1_e7_visible 10→0" + BONUS_RESTORED
 
 
 @pytest.mark.parametrize("student, honest, review", [
