@@ -16,7 +16,7 @@ import pytest
 
 from conftest import make_course
 from coursetools import course as steps, examples, gradebook
-from test_grading import full_points
+from test_grading import full_points, scores
 
 DEGENERATE = sorted(s for s in examples.roster() if s.startswith("degenerado_"))
 SHARE = 0.05  # at most 5 % of a notebook's automatic points
@@ -49,7 +49,7 @@ def degenerate(tmp_path_factory):
 
 
 def _automatic(student, marks) -> dict[str, float]:
-    return {c: s for c, (s, _) in marks[student].cells.items() if c in full_points()}
+    return {c: s for c, s in scores(marks[student]).items() if c in full_points()}
 
 
 def test_the_fixtures_are_the_ones_listed():

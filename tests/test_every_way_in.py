@@ -24,7 +24,8 @@ import pytest
 
 from conftest import make_course
 from coursetools import course as steps, examples, gradebook, nbgrader_cli, paths, sandbox
-from test_grading import EXPECTED_LOSSES, full_points
+from test_grading import EXPECTED_LOSSES, full_points, scores
+from test_adversarial import BONUS_RESTORED
 
 pytestmark = pytest.mark.e2e
 
@@ -59,8 +60,8 @@ def plain_course(tmp_path_factory):
 
 
 def _marks(course: Path, student: str, prefix: str = "p") -> dict:
-    cells = gradebook.read_marks(course)[student].cells
-    return {c: s for c, (s, _) in cells.items() if c in full_points() and c.startswith(prefix)}
+    got = scores(gradebook.read_marks(course)[student])
+    return {c: s for c, s in got.items() if c in full_points() and c.startswith(prefix)}
 
 
 @pytest.mark.parametrize("student", sorted(PLAIN))
@@ -125,7 +126,9 @@ def test_formgraders_autograde_button_grades_the_protected_way(plain_course):
     finally:
         nbgrader_cli.kill_tree(server.pid)
     assert answer["success"], answer.get("error", "")[-3000:]
-    assert json.loads(verdict.read_text(encoding="utf-8"))["review"] == ""  # the verdict ran
+    # the verdict ran: it flags the visible check the fake marks() passed, and restores the bonus
+    assert json.loads(verdict.read_text(encoding="utf-8"))["review"] == \
+        "la verificación externa corrige p1_e3_visible 15→10" + BONUS_RESTORED
     assert _marks(course, FORMGRADER) == _expected("bug_stride_ignored")
     for path, digest in plain_course["digests"].items():
         assert _digest(path) == digest, path
@@ -146,8 +149,8 @@ def test_plain_nbgrader_autograde_stops_a_kernel_at_the_wall_clock(plain_course)
     assert done.returncode != 0 and "ignora_sigint" in done.log
     assert [p for p in psutil.process_iter(["cmdline"])
             if any("ignora_sigint" in part for part in (p.info["cmdline"] or []))] == []
-    cells = gradebook.read_marks(course)["ignora_sigint"].cells
-    assert all(cells[c][0] in (None, 0) for c in cells if c.startswith("p1_e9"))
+    cells = scores(gradebook.read_marks(course)["ignora_sigint"])
+    assert all(cells[c] in (None, 0) for c in cells if c.startswith("p1_e9"))
     assert not (course / "autograded" / "ignora_sigint" / paths.ASSIGNMENT / "parte1_numpy.ipynb").exists()
 
 

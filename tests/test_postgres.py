@@ -19,7 +19,7 @@ import pytest
 from conftest import make_course
 from coursetools import course as steps
 from coursetools import examples, gradebook, paths
-from test_grading import EXPECTED_LOSSES, full_points
+from test_grading import EXPECTED_LOSSES, full_points, scores
 
 
 def _pg_bin() -> Path | None:
@@ -79,7 +79,7 @@ def test_class_autograde_with_a_postgresql_gradebook(postgres_url, tmp_path, mon
     marks = gradebook.read_marks(root)
     for student in students:
         expected = {**full_points(), **EXPECTED_LOSSES[student]}
-        assert {c: s for c, (s, _) in marks[student].cells.items() if c in expected} == expected
+        assert {c: s for c, s in scores(marks[student]).items() if c in expected} == expected
     assert not (root / "gradebook.db").exists()  # everything went to PostgreSQL
     # the next steps read the same database
     assert "bug_pad_slice" in steps.export_step(root).read_text(encoding="utf-8-sig")
