@@ -144,10 +144,10 @@ def _graded(bounded, student) -> Path:
 
 
 def _full_marks(bounded, student) -> bool:
-    from test_grading import full_points
+    from test_grading import full_points, scores
 
     expected = {c: p for c, p in full_points().items() if c.startswith("p1_")}
-    got = {c: s for c, (s, _) in bounded["marks"][student].cells.items() if c in expected}
+    got = {c: s for c, s in scores(bounded["marks"][student]).items() if c in expected}
     return got == expected
 
 
