@@ -121,12 +121,10 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
                 row[ex] = _num(by_ex[ex][0])
             else:
                 row[ex] = _num(extra[ex][0]) if ex in extra else ""
-        got_all, full_all = 0.0, 0.0
         for notebook, prefix in paths.NOTEBOOKS.items():
-            cells = {g: v for g, v in sub.cells.items() if g.startswith(prefix + "_")}
-            got, full = sum(s or 0.0 for s, _ in cells.values()), sum(m for _, m in cells.values())
-            got_all, full_all = got_all + got, full_all + full
+            got = sub.total_of(prefix)[0]
             row[f"total_{notebook}"] = ungraded[notebook] if notebook in ungraded else _num(got)
+        got_all, full_all = sub.total
         factor = policy.factor(when)
         total = round(sub.points() * factor, 2)
         row.update(puntos=_num(got_all), bonus=_num(sub.extra_total[0]), maximo=_num(full_all),

@@ -177,8 +177,7 @@ def add_summary(page: str, marks: gradebook.Submission, prefix: str) -> str:
             note = " (más las respuestas escritas, pendientes)" if pending else ""
             rows.append(f"<tr><td>Ejercicio {exercise.split('_')[1][1:]}</td>"
                         f"<td>{got:g} / {full:g}{note}</td></tr>")
-    cells = {g: v for g, v in marks.cells.items() if g.startswith(prefix + "_")}
-    got, full = sum(s or 0.0 for s, _ in cells.values()), sum(m for _, m in cells.values())
+    got, full = marks.total_of(prefix)
     rows.append(f"<tr><th>Total de este notebook</th><th>{got:g} / {full:g}</th></tr>")
     for exercise, (earned, offered) in sorted(marks.extra_by_exercise().items()):
         if exercise.startswith(prefix + "_"):

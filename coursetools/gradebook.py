@@ -56,8 +56,13 @@ class Submission:
     @property
     def total(self) -> tuple[float, float]:
         """(points, maximum) of the required cells: extra credit apart."""
-        return (sum(s or 0.0 for s, _ in self.cells.values()),
-                sum(m for _, m in self.cells.values()))
+        return self.total_of()
+
+    def total_of(self, prefix: str = "") -> tuple[float, float]:
+        """(points, maximum) of the required cells whose id starts with ``prefix`` ("p1": one
+        notebook; "": all of them)."""
+        cells = [v for g, v in self.cells.items() if g.startswith(prefix + "_" if prefix else "")]
+        return sum(s or 0.0 for s, _ in cells), sum(m for _, m in cells)
 
     def extra_by_exercise(self) -> dict[str, tuple[float, float]]:
         """{exercise: (extra credit earned, bonus offered)}."""
@@ -73,14 +78,11 @@ class Submission:
         """(extra credit earned, bonus offered) over all notebooks."""
         return (sum(e or 0.0 for e, _ in self.extra.values()), sum(w for _, w in self.extra.values()))
 
-    def points(self, notebooks=None) -> float:
+    def points(self) -> float:
         """The points that count: required points plus extra credit, never above the maximum
         (the bonus makes up for lost points; it cannot raise a grade past 100 %)."""
-        prefixes = tuple(p + "_" for p in (notebooks or paths.NOTEBOOKS.values()))
-        got = sum(s or 0.0 for g, (s, _) in self.cells.items() if g.startswith(prefixes))
-        full = sum(m for g, (_, m) in self.cells.items() if g.startswith(prefixes))
-        extra = sum(e or 0.0 for g, (e, _) in self.extra.items() if g.startswith(prefixes))
-        return min(full, got + extra)
+        got, full = self.total
+        return min(full, got + self.extra_total[0])
 
 
 def read_marks(course: Path, assignment: str = paths.ASSIGNMENT) -> dict[str, Submission]:

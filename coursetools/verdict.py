@@ -341,7 +341,7 @@ class Worker:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"})
         self.ready = self._read(SETUP_TIMEOUT)
-        for failure in self.ready[0].get("failures", []) if isinstance(self.ready, tuple) else []:
+        for failure in self.ready[0].get("failures", []):  # ready = (meta, arrays)
             print("celda que falló en el proceso del estudiante:", str(failure)[:300], file=sys.stderr)
 
     def _read(self, timeout: float):
