@@ -24,7 +24,7 @@ import sys
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import gradebook, nbgrader_cli, paths, sandbox
@@ -37,35 +37,10 @@ GRADING = paths.GRADING
 
 VERDICT_MARGIN = 5.0  # seconds between the verdict's deadline and the job's kill
 
-MISSING, INVALID = notebook_bounds.MISSING, notebook_bounds.INVALID  # decided before anything runs
-GRADED, FAILED, TIMEOUT = "graded", "failed", "timeout"
-STATUS_TEXT = {GRADED: "calificado", MISSING: "NO ENTREGADO", INVALID: "NO VÁLIDO",
-               FAILED: "FALLÓ", TIMEOUT: "TIEMPO AGOTADO"}
-STATUS_SHORT = {GRADED: "", MISSING: "falta", INVALID: "inválido", FAILED: "falló",
-                TIMEOUT: "tiempo"}
-NOT_YET = "SIN CALIFICAR"  # a notebook the class runs so far left out (`autograde --notebook`)
-
-
-def not_graded_yet(outcomes: dict[str, "Outcome"]) -> list[str]:
-    """Notebooks of a student the autograde runs so far left out (none if it never ran)."""
-    return [n for n in paths.NOTEBOOKS if outcomes and n not in outcomes]
-
-
-@dataclass
-class Outcome:
-    """What happened to one notebook of one student."""
-
-    student: str
-    notebook: str
-    status: str
-    detail: str = ""
-    seconds: float = 0.0
-    review: str = ""  # why the instructor should look (the trusted verdict disagreed), or ""
-
-    def line(self) -> str:
-        text = STATUS_TEXT[self.status] + (" (REVISAR)" if self.review else "")
-        parts = [p for p in (self.detail, self.review) if p]
-        return f"{text}: {'; '.join(parts)}" if parts else text
+# How a notebook's grading ended: owned by grading/outcomes.py (re-exported here).
+from .grading.outcomes import (FAILED, GRADED, INVALID, MISSING, NOT_YET, STATUS_SHORT,  # noqa: E402,F401
+                               STATUS_TEXT, TIMEOUT, Outcome, not_graded_yet, read_status)
+from .grading.outcomes import write_status as _write_status  # noqa: E402
 
 
 def default_workers() -> int:
@@ -275,22 +250,6 @@ def record_unusable(course: Path, student: str, name: str, score: float | None) 
             if grade.manual_score is None:
                 grade.needs_manual_grade = False
         gb.db.commit()
-
-
-def read_status(course: Path) -> dict[str, dict[str, Outcome]]:
-    """{student: {notebook: Outcome}} of the last autograde of each student."""
-    file = course / GRADING / "status.json"
-    if not file.exists():
-        return {}
-    raw = json.loads(file.read_text(encoding="utf-8"))
-    return {s: {nb: Outcome(**o) for nb, o in per.items()} for s, per in raw.items()}
-
-
-def _write_status(course: Path, status: dict[str, dict[str, Outcome]]) -> None:
-    file = course / GRADING / "status.json"
-    file.parent.mkdir(parents=True, exist_ok=True)
-    raw = {s: {nb: asdict(o) for nb, o in per.items()} for s, per in sorted(status.items())}
-    file.write_text(json.dumps(raw, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 def autograde_class(course: Path, students: list[str] | None = None, workers: int | None = None,

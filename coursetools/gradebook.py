@@ -142,7 +142,7 @@ def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str
     ``status`` ({student: {notebook: classgrade.Outcome}}) marks the exercises of a
     notebook that was not graded with a word instead of a number.
     """
-    from .classgrade import GRADED, STATUS_SHORT, not_graded_yet
+    from .grading.outcomes import GRADED, STATUS_SHORT, not_graded_yet
 
     status = status or {}
     exercises = exercise_order({e for s in marks.values() for e in s.by_exercise()}
@@ -188,8 +188,11 @@ def exercise_order(exercises) -> list[str]:
 
 
 def forget_students(course: Path, students) -> None:
-    """Remove these students' folders and gradebook rows (other students are kept)."""
+    """Remove these students' folders, gradebook rows and grading outcomes (other students
+    are kept)."""
     from nbgrader.api import Gradebook, MissingEntry
+
+    from .grading import outcomes
 
     cfg = course_config(course)
     with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
@@ -201,3 +204,4 @@ def forget_students(course: Path, students) -> None:
     for student in students:
         for folder in ("submitted", "autograded", "feedback"):
             shutil.rmtree(course / folder / student, ignore_errors=True)
+    outcomes.forget(course, students)

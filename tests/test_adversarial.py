@@ -19,6 +19,8 @@ from test_grading import EXPECTED_LOSSES, full_points, scores
 
 ATTACKERS = sorted(s for s, spec in examples.roster().items()  # "suite": graded by another test file
                    if spec.get("group") == "ataques" and "suite" not in spec)
+# The attackers of Part 1 hand in Part 1 only (Part 2 is not graded for them: nbgrader's
+# rule gives its cells 0, and the suite saves a PyTorch notebook per attacker).
 PART1 = [c for c in full_points() if c.startswith("p1_")]
 TIMEOUT = 240  # wall-clock seconds per notebook, the trusted verdict's time included
 
@@ -50,8 +52,16 @@ def _status(attacked, student):
     return {nb: (o.status, o.detail) for nb, o in attacked["outcomes"][student].items()}
 
 
+def _handed_in(student: str) -> list[str]:
+    """The notebooks ``student`` hands in (``missing`` in examples/class.json: not)."""
+    return [n for n in paths.NOTEBOOKS if n not in examples.roster()[student].get("missing", [])]
+
+
 def _assert_points(attacked, student, losses):
-    expected = {**full_points(), **losses}
+    """Every automatic cell at full points but ``losses``; a notebook not handed in: 0."""
+    kept = {paths.NOTEBOOKS[n] for n in _handed_in(student)}
+    expected = {c: (p if c.split("_")[0] in kept else 0) for c, p in full_points().items()}
+    expected.update(losses)
     got = {c: s for c, s in scores(attacked["marks"][student]).items() if c in expected}
     assert got == expected
 
@@ -67,8 +77,10 @@ def test_every_attacker_has_one_line_per_notebook_and_the_class_run_completed(at
     table = classgrade.outcome_table(attacked["outcomes"])
     assert all(student in table for student in ATTACKERS)
     assert set(attacked["outcomes"]) == set(ATTACKERS)
-    for student in ATTACKERS:  # Part 2 is graded for every attacker (most attack Part 1)
-        assert attacked["outcomes"][student]["parte2_pytorch"].status == classgrade.GRADED
+    for student in ATTACKERS:  # Part 2, handed in or not, is untouched by Part 1's attacks
+        assert set(attacked["outcomes"][student]) == set(paths.NOTEBOOKS)
+        assert attacked["outcomes"][student]["parte2_pytorch"].status == (
+            classgrade.GRADED if "parte2_pytorch" in _handed_in(student) else classgrade.MISSING)
 
 
 def test_reading_the_course_and_writing_the_gradebook_finds_nothing(course, attacked):
@@ -206,8 +218,8 @@ def test_no_hidden_test_reaches_the_kernel_in_any_encoding(course, attacked, stu
     from coursetools import feedback
 
     steps.feedback(course)
-    pages = [course / "autograded" / student / paths.ASSIGNMENT / f"{n}.ipynb" for n in paths.NOTEBOOKS]
-    pages += [course / "feedback" / student / paths.ASSIGNMENT / f"{n}.html" for n in paths.NOTEBOOKS]
+    pages = [course / "autograded" / student / paths.ASSIGNMENT / f"{n}.ipynb" for n in _handed_in(student)]
+    pages += [course / "feedback" / student / paths.ASSIGNMENT / f"{n}.html" for n in _handed_in(student)]
     decoded = "\n".join(_decoded(html.unescape(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8"))))
                         + _decoded(p.read_text(encoding="utf-8")) for p in pages)
     source = course / "source" / paths.ASSIGNMENT

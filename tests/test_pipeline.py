@@ -110,13 +110,14 @@ def test_regrading_keeps_manual_grades(course, graded_class):
 
 
 def test_outer_time_out_kills_a_submission_that_ignores_sigint(course, graded_class):
+    # Part 1 only: the time-out is 40 s, less than a Part 2 notebook takes on a slow machine
     examples.build_class(course, ["ignora_sigint"])
     others = gradebook.read_marks(course)
-    outcomes = steps.autograde(course, ["ignora_sigint"], workers=1, timeout=40, progress=False)
-    part1, part2 = (outcomes["ignora_sigint"][n] for n in paths.NOTEBOOKS)
+    outcomes = steps.autograde(course, ["ignora_sigint"], workers=1, timeout=40, progress=False,
+                               notebooks=["parte1_numpy"])
+    part1 = outcomes["ignora_sigint"]["parte1_numpy"]
     assert part1.status == classgrade.TIMEOUT and part1.detail == "detenido a los 40 s"
     assert 40 <= part1.seconds < 60
-    assert part2.status == classgrade.GRADED
     # nothing it started is still running
     leftovers = [p for p in psutil.process_iter(["cmdline"])
                  if any("ignora_sigint" in part for part in (p.info["cmdline"] or []))]
@@ -127,7 +128,13 @@ def test_outer_time_out_kills_a_submission_that_ignores_sigint(course, graded_cl
     assert {s: m for s, m in marks.items() if s != "ignora_sigint"} == others
     rows = _csv(course)
     assert rows["ignora_sigint"]["total_parte1_numpy"] == "TIEMPO AGOTADO"
+    assert rows["ignora_sigint"]["total_parte2_pytorch"] == classgrade.NOT_YET
+    # a forgotten student leaves the gradebook, the outcomes, the CSV and the report alike
     gradebook.forget_students(course, ["ignora_sigint"])
+    assert "ignora_sigint" not in classgrade.read_status(course)
+    assert "ignora_sigint" not in _csv(course)
+    assert "ignora_sigint" not in steps.report_step(course).read_text(encoding="utf-8")
+    assert not (course / "grading" / "logs" / "ignora_sigint.parte1_numpy.log").exists()
 
 
 def test_autograde_names_a_student_without_a_folder(course):
