@@ -49,3 +49,15 @@ def feedback_dir(course, graded_class) -> Path:
     from coursetools import course as steps
 
     return steps.feedback(course)
+
+
+# Fixtures that release the course through nbgrader, grade students or start servers: a test
+# that uses one is end-to-end (``-m e2e``); ``pytest -m "not e2e"`` is the fast subset.
+SLOW_FIXTURES = {"course", "attacked", "bounded", "degenerate", "plain_course", "graded", "texts",
+                 "postgres_url", "student_copy"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)

@@ -200,6 +200,7 @@ def test_identity_of_a_notebook_cut_short_is_read_from_its_identity_cell(tmp_pat
         "firma_mecanografiada_2": ""}
 
 
+@pytest.mark.e2e
 def test_one_notebook_graded_while_the_other_is_not_due(tmp_path):
     """``autograde --notebook parte1_numpy`` grades and records Part 1 only; once the class is
     graded and nobody handed in Part 2, the report names its exercises "sin entregas" instead
