@@ -60,7 +60,12 @@ def main(argv=None) -> int:
         if filled:
             print("next: make notebooks && make release (then commit the twin, source/ and release/)")
     elif args.command == "release":
-        gradebook.forget_students(root, examples.roster())  # demo data only
+        # nbgrader will not regenerate a release whose cells changed while grades exist: the
+        # example class's (demo data, regraded by `make demo`) go, and the command says so
+        removed = gradebook.forget_students(root, examples.roster())
+        if removed:
+            print(f"removed the example class's grades and folders ({len(removed)} example "
+                  "students; `make demo` grades them again)")
         print("released", course.release_step(root).relative_to(root))
     elif args.command == "collect":
         try:

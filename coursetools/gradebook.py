@@ -187,21 +187,27 @@ def exercise_order(exercises) -> list[str]:
     return sorted(exercises, key=lambda e: (e.split("_")[0], int(e.split("_")[1][1:])))
 
 
-def forget_students(course: Path, students) -> None:
+def forget_students(course: Path, students) -> list[str]:
     """Remove these students' folders, gradebook rows and grading outcomes (other students
-    are kept)."""
+    are kept); return those that had any of them, sorted."""
     from nbgrader.api import Gradebook, MissingEntry
 
     from .grading import outcomes
 
+    students = list(students)
+    found = set(outcomes.read_status(course)) & set(students)
     cfg = course_config(course)
     with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
         for student in students:
             try:
                 gb.remove_student(student)
+                found.add(student)
             except MissingEntry:
                 pass
     for student in students:
         for folder in ("submitted", "autograded", "feedback"):
-            shutil.rmtree(course / folder / student, ignore_errors=True)
+            if (course / folder / student).exists():
+                found.add(student)
+                shutil.rmtree(course / folder / student, ignore_errors=True)
     outcomes.forget(course, students)
+    return sorted(found)

@@ -130,7 +130,7 @@ def test_outer_time_out_kills_a_submission_that_ignores_sigint(course, graded_cl
     assert rows["ignora_sigint"]["total_parte1_numpy"] == "TIEMPO AGOTADO"
     assert rows["ignora_sigint"]["total_parte2_pytorch"] == classgrade.NOT_YET
     # a forgotten student leaves the gradebook, the outcomes, the CSV and the report alike
-    gradebook.forget_students(course, ["ignora_sigint"])
+    assert gradebook.forget_students(course, ["ignora_sigint", "nadie"]) == ["ignora_sigint"]
     assert "ignora_sigint" not in classgrade.read_status(course)
     assert "ignora_sigint" not in _csv(course)
     assert "ignora_sigint" not in steps.report_step(course).read_text(encoding="utf-8")
