@@ -22,7 +22,6 @@ import os
 import shutil
 import sys
 import time
-import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,17 +70,14 @@ def _error_line(log: str) -> str:
 
 def make_template(course: Path, work: Path) -> Path:
     """A SQLite gradebook holding the assignment (from ``source/``) and its due date, no students."""
-    from nbgrader.api import Gradebook
-
     template = work / "template.db"
     nbgrader_cli.run(["generate_assignment", paths.ASSIGNMENT, "--force",
                       f"--CourseDirectory.db_url=sqlite:///{template}",
                       f"--CourseDirectory.release_directory={work / 'release'}"], course)
     shutil.rmtree(work / "release", ignore_errors=True)
-    cfg = gradebook.course_config(course)
-    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as main:
+    with gradebook.opened(course) as main:
         due = main.find_assignment(paths.ASSIGNMENT).duedate
-    with Gradebook(f"sqlite:///{template}", cfg.CourseDirectory.course_id) as gb:
+    with gradebook.opened(course, f"sqlite:///{template}") as gb:
         gb.find_assignment(paths.ASSIGNMENT).duedate = due
         gb.db.commit()
     return template
@@ -211,12 +207,7 @@ def merge_notebook(course: Path, db: Path, student: str, name: str) -> None:
 
     Manual grades already given (formgrader) are kept, and so is their review state.
     """
-    from nbgrader.api import Gradebook
-
-    cfg = gradebook.course_config(course)
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{db}", cfg.CourseDirectory.course_id) as private, \
-            Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
-        warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's autoflush
+    with gradebook.opened(course, f"sqlite:///{db}") as private, gradebook.opened(course) as gb:
         graded = private.find_submission_notebook(name, paths.ASSIGNMENT, student)
         _submission(gb, student, timestamp=graded.assignment.timestamp)
         target = gb.find_submission_notebook(name, paths.ASSIGNMENT, student)
@@ -237,12 +228,7 @@ def merge_notebook(course: Path, db: Path, student: str, name: str) -> None:
 def record_unusable(course: Path, student: str, name: str, score: float | None) -> None:
     """A notebook that was not graded: its cells get ``score`` (0 when not submitted, nbgrader's
     rule; None when it could not be graded). The status file says which, so no 0 is silent."""
-    from nbgrader.api import Gradebook
-
-    cfg = gradebook.course_config(course)
-    with warnings.catch_warnings(), \
-            Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
-        warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's autoflush
+    with gradebook.opened(course) as gb:
         _submission(gb, student)
         for grade in gb.find_submission_notebook(name, paths.ASSIGNMENT, student).grades:
             grade.auto_score = score

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,20 @@ def course_config(course: Path):
     from traitlets.config.loader import PyFileConfigLoader
 
     return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+
+
+@contextmanager
+def opened(course: Path, db_url: str | None = None):
+    """nbgrader's ``Gradebook`` of ``course`` (or of ``db_url``, a private copy, with the
+    course's id): the one way this package opens a gradebook. nbgrader's autoflush
+    warnings ("... not in session") are silenced."""
+    from nbgrader.api import Gradebook
+
+    cfg = course_config(course)
+    with warnings.catch_warnings(), \
+            Gradebook(db_url or cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        yield gb
 
 
 def exercise_of(grade_id: str) -> str:
@@ -87,12 +103,11 @@ class Submission:
 
 def read_marks(course: Path, assignment: str = paths.ASSIGNMENT) -> dict[str, Submission]:
     """{student: Submission} for every graded submission of ``assignment``."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    cfg = course_config(course)
     worth = bonus_cells(course)
     result = {}
-    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+    with opened(course) as gb:
         for student in gb.students:
             try:
                 submission = gb.find_submission(assignment, student.id)
@@ -190,14 +205,13 @@ def exercise_order(exercises) -> list[str]:
 def forget_students(course: Path, students) -> list[str]:
     """Remove these students' folders, gradebook rows and grading outcomes (other students
     are kept); return those that had any of them, sorted."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
     from .grading import outcomes
 
     students = list(students)
     found = set(outcomes.read_status(course)) & set(students)
-    cfg = course_config(course)
-    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+    with opened(course) as gb:
         for student in students:
             try:
                 gb.remove_student(student)

@@ -65,9 +65,6 @@ def submitted_at(course: Path, student: str) -> datetime | None:
 
 def set_due_date(course: Path) -> None:
     """Store the policy's due date on the assignment in the gradebook (formgrader shows it)."""
-    from nbgrader.api import Gradebook
-
-    cfg = gradebook.course_config(course)
     due = policy(course).due.astimezone(timezone.utc).replace(tzinfo=None)
-    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+    with gradebook.opened(course) as gb:
         gb.update_or_create_assignment(paths.ASSIGNMENT, duedate=due)

@@ -73,20 +73,14 @@ def graded(tmp_path_factory) -> Path:
 
 def _grades(course: Path) -> dict[str, tuple]:
     """{grade_id: (auto_score, manual_score, manual_comment)} of the student's Part 1."""
-    from nbgrader.api import Gradebook
-
-    cfg = gradebook.course_config(course)
-    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+    with gradebook.opened(course) as gb:
         nb = gb.find_submission_notebook(NOTEBOOK, paths.ASSIGNMENT, STUDENT)
         comments = {c.name: c.manual_comment for c in nb.comments}
         return {g.name: (g.auto_score, g.manual_score, comments.get(g.name)) for g in nb.grades}
 
 
 def _submission_id(course: Path) -> str:
-    from nbgrader.api import Gradebook
-
-    cfg = gradebook.course_config(course)
-    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+    with gradebook.opened(course) as gb:
         return gb.find_submission_notebook(NOTEBOOK, paths.ASSIGNMENT, STUDENT).id
 
 

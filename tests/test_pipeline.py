@@ -94,10 +94,7 @@ def test_late_policy_counts_started_days_in_the_course_time_zone():
 
 
 def test_regrading_keeps_manual_grades(course, graded_class):
-    from nbgrader.api import Gradebook
-
-    cfg = gradebook.course_config(course)
-    with Gradebook(cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
+    with gradebook.opened(course) as gb:
         grade = gb.find_grade("p1_e8_answer_q1", "parte1_numpy", paths.ASSIGNMENT, "bug_pad_slice")
         grade.manual_score, grade.needs_manual_grade = 4.0, False
         gb.db.commit()
