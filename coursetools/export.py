@@ -16,7 +16,7 @@ import csv
 import re
 from pathlib import Path
 
-from . import classgrade, gradebook, late, paths, safetext
+from . import classgrade, grade_ids, gradebook, late, paths, safetext
 from .grading import notebook_bounds
 
 IDENTITY_CELL = paths.IDENTITY_CELL
@@ -76,7 +76,7 @@ def identity(notebook: Path) -> dict[str, str]:
 
 def exercises(marks: dict[str, gradebook.Submission]) -> list[str]:
     """Exercise ids present in the gradebook, in notebook order (p1_e1 ... p2_e6), bonus included."""
-    return gradebook.exercise_order({gradebook.exercise_of(g) for s in marks.values()
+    return grade_ids.exercise_order({grade_ids.exercise_of(g) for s in marks.values()
                                      for g in list(s.cells) + list(s.extra)})
 
 
@@ -114,7 +114,7 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
                "dias_tarde": str(policy.days_late(when))}
         by_ex, extra = sub.by_exercise(), sub.extra_by_exercise()
         for ex in columns_ex:
-            notebook = paths.PART_OF[ex.split("_")[0]]
+            notebook = grade_ids.notebook_of(ex)
             if notebook in ungraded:
                 row[ex] = ungraded[notebook]
             elif ex in by_ex:

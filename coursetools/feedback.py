@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import gradebook, inert, nbgrader_cli, notebooks, paths
+from . import grade_ids, gradebook, inert, nbgrader_cli, notebooks, paths
 from .grading import chain
 from .safetext import failure_line
 
@@ -172,10 +172,10 @@ def add_summary(page: str, marks: gradebook.Submission, prefix: str) -> str:
     """Put a table of the student's points per exercise of this notebook at the top of the page."""
     rows = []
     for exercise, (got, full, pending) in sorted(
-            marks.by_exercise().items(), key=lambda kv: int(kv[0].split("_")[1][1:])):
+            marks.by_exercise().items(), key=lambda kv: grade_ids.exercise_number(kv[0])):
         if exercise.startswith(prefix + "_"):
             note = " (más las respuestas escritas, pendientes)" if pending else ""
-            rows.append(f"<tr><td>Ejercicio {exercise.split('_')[1][1:]}</td>"
+            rows.append(f"<tr><td>Ejercicio {grade_ids.exercise_number(exercise)}</td>"
                         f"<td>{got:g} / {full:g}{note}</td></tr>")
     got, full = marks.total_of(prefix)
     rows.append(f"<tr><th>Total de este notebook</th><th>{got:g} / {full:g}</th></tr>")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from .grade_ids import exercise_of, exercise_order, notebook_of
 from .points import bonus_cells
 from .safetext import for_terminal
 
@@ -32,11 +33,6 @@ def opened(course: Path, db_url: str | None = None):
             Gradebook(db_url or cfg.CourseDirectory.db_url, cfg.CourseDirectory.course_id) as gb:
         warnings.filterwarnings("ignore", message=".*not in session.*")
         yield gb
-
-
-def exercise_of(grade_id: str) -> str:
-    """``p1_e3_hidden_stride2`` -> ``p1_e3`` (SPEC §8: ids say part and exercise)."""
-    return "_".join(grade_id.split("_")[:2])
 
 
 @dataclass
@@ -173,7 +169,7 @@ def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str
         ungraded.update(dict.fromkeys(not_graded_yet(status.get(student, {})), "-"))
         row = [student]
         for e in exercises:
-            notebook = paths.PART_OF[e.split("_")[0]]
+            notebook = notebook_of(e)
             if notebook in ungraded:
                 row.append(ungraded[notebook])
             elif e in per:
@@ -195,11 +191,6 @@ def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str
         lines.append("falta / inválido / falló / tiempo: notebook no entregado, que no es un "
                      "notebook válido, cuyo autograde falló o que se detuvo por tiempo")
     return "\n".join(lines)
-
-
-def exercise_order(exercises) -> list[str]:
-    """Exercise ids in notebook order: p1_e1 ... p1_e9, p2_e1 ... p2_e6."""
-    return sorted(exercises, key=lambda e: (e.split("_")[0], int(e.split("_")[1][1:])))
 
 
 def forget_students(course: Path, students) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from . import classgrade, export, gradebook, inert, paths
+from . import classgrade, export, grade_ids, gradebook, inert, paths
 
 
 def _rates(course: Path):
@@ -20,7 +20,7 @@ def _rates(course: Path):
     status = classgrade.read_status(course)
 
     def graded(student, grade_id):
-        notebook = paths.PART_OF[grade_id.split("_")[0]]
+        notebook = grade_ids.notebook_of(grade_id)
         outcomes = status.get(student, {})
         if notebook not in outcomes:  # graded outside the pool (as recorded), or not yet
             return not outcomes
@@ -33,7 +33,7 @@ def _rates(course: Path):
         for grade_id, (score, full) in sub.cells.items():
             if score is None or not graded(student, grade_id) or full == 0:
                 continue
-            acc = by_ex.setdefault(gradebook.exercise_of(grade_id), [0.0, 0.0])
+            acc = by_ex.setdefault(grade_ids.exercise_of(grade_id), [0.0, 0.0])
             acc[0] += score
             acc[1] += full
             if "_hidden" in grade_id:
@@ -41,7 +41,7 @@ def _rates(course: Path):
         for grade_id, (earned, worth) in sub.extra.items():  # a bonus exercise: share of its bonus
             if earned is None or not graded(student, grade_id) or worth == 0:
                 continue
-            acc = by_ex.setdefault(gradebook.exercise_of(grade_id), [0.0, 0.0])
+            acc = by_ex.setdefault(grade_ids.exercise_of(grade_id), [0.0, 0.0])
             acc[0] += earned
             acc[1] += worth
         for ex, (got, full) in by_ex.items():

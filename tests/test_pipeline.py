@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import psutil
 import pytest
 
-from coursetools import classgrade, collect, course as steps, examples, export, gradebook, late, paths, points
+from coursetools import classgrade, collect, course as steps, examples, export, grade_ids, gradebook, late, paths, points
 
 
 def test_zip_collect_fills_submitted_with_notebooks_and_utc_timestamps(course, class_outcomes):
@@ -224,6 +224,6 @@ def test_one_notebook_graded_while_the_other_is_not_due(tmp_path):
     assert outcomes["sin_parte2"]["parte2_pytorch"].status == classgrade.MISSING
     page = steps.report_step(course).read_text(encoding="utf-8")
     unrated = page.split("Sin entregas (nadie entregó ese notebook o ninguno se pudo calificar): ")[1]
-    part2 = gradebook.exercise_order({gradebook.exercise_of(g) for g in cells if g.startswith("p2_")})
+    part2 = grade_ids.exercise_order({grade_ids.exercise_of(g) for g in cells if g.startswith("p2_")})
     assert unrated.split(".</p>")[0] == ", ".join(part2)
     assert "<li>sin_parte2 / parte2_pytorch</li>" in page

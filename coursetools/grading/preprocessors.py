@@ -32,7 +32,7 @@ from traitlets import Bool, Float, Integer, Unicode
 
 from cnnlab.marks import BONUS_METADATA
 
-from .. import paths
+from .. import grade_ids, paths
 from ..points import bonus_cells
 from ..gradebook import fmt_points
 from .limits import LIMITS
@@ -230,16 +230,16 @@ class TrustedVerdict(NbGraderPreprocessor):
 def cell_label(grade_id: str) -> str:
     """What a graded or solution cell is, in Spanish: ``p1_e3_hidden_stride2`` ->
     "Ejercicio 3 · prueba oculta"."""
-    parts = grade_id.split("_")
     if grade_id == paths.IDENTITY_CELL:
         return "Identificación"
-    if len(parts) < 3 or not parts[1][1:].isdigit():
+    number, rest = grade_ids.exercise_number(grade_id), grade_ids.kind_of(grade_id)
+    if number is None or not rest:
         return grade_id
     kind = {"visible": "pruebas visibles", "hidden": "prueba oculta", "bonus": "bonus (puntos extra)",
-            "solution": "su código", "answer": "respuesta escrita"}.get(parts[2], parts[2])
-    if parts[2] == "answer" and len(parts) > 3 and parts[3].startswith("q"):
-        kind += f" (pregunta {parts[3][1:]})"
-    return f"Ejercicio {parts[1][1:]} · {kind}"
+            "solution": "su código", "answer": "respuesta escrita"}.get(rest[0], rest[0])
+    if rest[0] == "answer" and len(rest) > 1 and rest[1].startswith("q"):
+        kind += f" (pregunta {rest[1][1:]})"
+    return f"Ejercicio {number} · {kind}"
 
 
 class FeedbackDetails(NbGraderPreprocessor):
