@@ -17,6 +17,13 @@ CALIBRATION_TURNS = 2000
 # ticks, and a 2 ms calibration loop then often reads 0 s.
 cpu_clock = time.thread_time
 
+# The trusted grader's own share of ``cpu_clock`` (None here): its half of moving the
+# arguments and the result between the two processes. The other process's half is
+# assumed to cost the same, so up to twice this share (never more than twice the
+# budget) is allowed on top of the budget there; a loop over positions spends at
+# least four budgets and still fails.
+transport_clock = None
+
 
 def _cpu_time(fn, *args) -> float:
     start = cpu_clock()
@@ -79,24 +86,30 @@ def sin_bucles(func, args: tuple, posiciones: int, nombre: str):
     same machine. A loop over images, rows, columns or channels of the output cannot
     meet it; a loop over the f x f positions inside a filter can. Best of 3 calls
     (a call far over the budget ends the check). Returns the first call's result.
-    Raises ``CheckFailed`` (Spanish) when the budget is not met.
+    Raises ``CheckFailed`` (Spanish) when the budget is not met. Where the function runs
+    in another process (the trusted grader), moving its data is allowed for: see
+    ``transport_clock``.
     """
     from .checks import CheckFailed
 
     budget = posiciones * loop_turn_seconds() / TURNS_PER_BUDGET
-    result, best = None, float("inf")
+    result, best = None, None  # best: (CPU used, transport allowance) of the fairest call
     for attempt in range(3):
-        start = cpu_clock()
+        start, moved = cpu_clock(), transport_clock() if transport_clock else 0.0
         value = func(*args)
-        best = min(best, cpu_clock() - start)
+        used = cpu_clock() - start
+        allowance = min(2 * (transport_clock() - moved), 2 * budget) if transport_clock else 0.0
+        if best is None or used - allowance < best[0] - best[1]:
+            best = (used, allowance)
         if attempt == 0:
             result = value
-        if best <= budget or best > 5 * budget:
+        if not budget < best[0] - best[1] <= 5 * budget:  # met, or far over: no more calls
             break
-    if best > budget:
+    used, allowance = best
+    if used - allowance > budget:
         raise CheckFailed(
-            f"{nombre} usó {1000 * best:.0f} ms de CPU en un lote con {posiciones} posiciones de "
-            f"salida; el bonus pide menos de {1000 * budget:.0f} ms (lo que tarda Python en dar una vuelta "
-            f"de bucle por cada {TURNS_PER_BUDGET} posiciones): quite los bucles sobre imágenes, "
+            f"{nombre} usó {1000 * used:.0f} ms de CPU en un lote con {posiciones} posiciones de "
+            f"salida; el bonus pide menos de {1000 * (budget + allowance):.0f} ms (lo que tarda Python en dar "
+            f"una vuelta de bucle por cada {TURNS_PER_BUDGET} posiciones): quite los bucles sobre imágenes, "
             "filas, columnas y canales")
     return result

@@ -35,6 +35,10 @@ def main(argv=None) -> int:
             p.add_argument("--notebook", action="append", choices=list(paths.NOTEBOOKS),
                            help="only this notebook (repeatable; e.g. parte1_numpy while Part 2 "
                                 "is not due): the other notebook's grades are kept")
+            p.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
+                           help="grade on this Dask cluster's workers instead of this machine "
+                                "(default: c.ClassPool.scheduler in nbgrader_config.py, else here); "
+                                "see docs/cluster.md")
         p.add_argument("--workers", type=int, default=None,
                        help=f"grading processes side by side (default: cores, here {classgrade.default_workers()})")
         p.add_argument("--timeout", type=float, default=LIMITS.notebook_seconds,
@@ -79,7 +83,8 @@ def main(argv=None) -> int:
         print("built", ", ".join(examples.build_class(root)))
     elif args.command == "autograde":
         outcomes = course.autograde(root, args.student, workers=args.workers, timeout=args.timeout,
-                                    sandboxed=args.sandboxed, notebooks=args.notebook)
+                                    sandboxed=args.sandboxed, notebooks=args.notebook,
+                                    scheduler=args.scheduler)
         print(classgrade.outcome_table(outcomes))
     elif args.command == "feedback":
         print("feedback in", course.feedback(root).relative_to(root))

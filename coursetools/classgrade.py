@@ -183,6 +183,16 @@ def grade_notebook(course: Path, student: str, name: str,
     return Outcome(student, name, GRADED, "; ".join(notes), seconds, verdict.get("review", "")), db
 
 
+def grade_student_notebooks(course: Path, student: str, names: list[str], settings: Settings):
+    """Yield (Outcome, private db) of each of ``names`` of a staged student, one after the other
+    (they share ``autograded/<student>/``); an error costs that notebook only, with one line."""
+    for name in names:
+        try:
+            yield grade_notebook(course, student, name, settings)
+        except Exception as error:  # noqa: BLE001
+            yield Outcome(student, name, FAILED, failure_line("error al calificar", error)), None
+
+
 def _read_verdict(record: Path) -> dict:
     """What TrustedVerdict recorded for one notebook ({} when it did not run)."""
     try:
@@ -240,14 +250,16 @@ def record_unusable(course: Path, student: str, name: str, score: float | None) 
 
 def autograde_class(course: Path, students: list[str] | None = None, workers: int | None = None,
                     timeout: float = LIMITS.notebook_seconds, progress: bool = True,
-                    sandboxed: bool = True, notebooks: list[str] | None = None
-                    ) -> dict[str, dict[str, Outcome]]:
+                    sandboxed: bool = True, notebooks: list[str] | None = None,
+                    scheduler: str | None = None) -> dict[str, dict[str, Outcome]]:
     """Autograde the students (default: every ``submitted/`` folder); return their outcomes.
 
     ``timeout`` is the wall-clock limit in seconds for one notebook of one student;
     ``sandboxed`` runs each kernel in ``coursetools.sandbox`` (after a self-test of its limits);
     ``notebooks``: only these notebooks (default: all; e.g. only Part 1 while Part 2 is not
-    due), the others' grades and status are kept as they are.
+    due), the others' grades and status are kept as they are; ``scheduler``: the address of a
+    Dask scheduler (``tcp://HOST:8786``) whose workers grade instead of this machine
+    (``grading/cluster.py``; ``workers`` is then the cluster's).
     """
 
     from tqdm.auto import tqdm
@@ -266,7 +278,7 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
     work = course / GRADING / "work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    if sandboxed:
+    if sandboxed and not scheduler:  # (on a cluster, each worker tests its own sandbox)
         sandbox.require_self_test(again=True)  # once per class run, before any student code
         sandbox.build_matplotlib_cache(work / "matplotlib")
     settings = Settings(work=work, template=make_template(course, work), timeout=timeout,
@@ -274,46 +286,55 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
     workers = workers or default_workers()
 
     def one_student(student):
-        # A student's notebooks run one after the other: they share autograded/<student>/.
         # Whatever goes wrong costs this student's notebook only, with one line.
         try:
             stage(course, student, settings.staged)
         except Exception as error:  # noqa: BLE001
             return [(Outcome(student, n, FAILED, failure_line("no se pudo preparar", error)), None)
                     for n in chosen]
-        results = []
-        for name in chosen:
-            try:
-                results.append(grade_notebook(course, student, name, settings))
-            except Exception as error:  # noqa: BLE001
-                results.append((Outcome(student, name, FAILED, failure_line("error al calificar", error)),
-                                None))
-        return results
+        return list(grade_student_notebooks(course, student, chosen, settings))
+
+    def graded_students():
+        """(student, [(Outcome, private db)]) as each student completes."""
+        if scheduler:
+            from .grading import cluster
+
+            staged = []
+            for student in students:
+                try:
+                    stage(course, student, settings.staged)
+                    staged.append(student)
+                except Exception as error:  # noqa: BLE001
+                    yield student, [(Outcome(student, n, FAILED, failure_line("no se pudo preparar", error)),
+                                     None) for n in chosen]
+            yield from cluster.grade_on_cluster(course, staged, chosen, settings, scheduler)
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(one_student, s): s for s in students}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
 
     status = read_status(course)
     bar = tqdm(total=len(students), unit="estudiante", desc="autograde", disable=not progress,
                file=sys.stderr)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(one_student, s): s for s in students}
-        for future in as_completed(futures):
-            student = futures[future]
-            status[student] = {n: o for n, o in status.get(student, {}).items() if n not in chosen}
-            for outcome, db in future.result():
-                try:
-                    if db is not None:
-                        merge_notebook(course, db, student, outcome.notebook)
-                        db.unlink()
-                    else:
-                        record_unusable(course, student, outcome.notebook,
-                                        0.0 if outcome.status == MISSING else None)
-                except Exception as error:  # noqa: BLE001 - costs this notebook only
-                    outcome = Outcome(student, outcome.notebook, FAILED,
-                                      failure_line("no se pudo registrar", error), outcome.seconds)
-                status[student][outcome.notebook] = outcome
-            _write_status(course, status)
-            bar.set_postfix_str(for_terminal(student) + ": " + ", ".join(
-                STATUS_TEXT[o.status] for o in status[student].values()), refresh=False)
-            bar.update()
+    for student, results in graded_students():
+        status[student] = {n: o for n, o in status.get(student, {}).items() if n not in chosen}
+        for outcome, db in results:
+            try:
+                if db is not None:
+                    merge_notebook(course, db, student, outcome.notebook)
+                    db.unlink()
+                else:
+                    record_unusable(course, student, outcome.notebook,
+                                    0.0 if outcome.status == MISSING else None)
+            except Exception as error:  # noqa: BLE001 - costs this notebook only
+                outcome = Outcome(student, outcome.notebook, FAILED,
+                                  failure_line("no se pudo registrar", error), outcome.seconds)
+            status[student][outcome.notebook] = outcome
+        _write_status(course, status)
+        bar.set_postfix_str(for_terminal(student) + ": " + ", ".join(
+            STATUS_TEXT[o.status] for o in status[student].values()), refresh=False)
+        bar.update()
     bar.close()
     shutil.rmtree(work, ignore_errors=True)
     return {s: {n: o for n, o in status[s].items() if n in chosen} for s in students}

@@ -33,11 +33,15 @@ def collect_step(course: Path, archive: Path | None = None) -> dict[str, list[st
 
 def autograde(course: Path, students: list[str] | None = None, workers: int | None = None,
               timeout: float = LIMITS.notebook_seconds, progress: bool = True, sandboxed: bool = True,
-              notebooks: list[str] | None = None):
-    """Autograde the class (or the given students; all notebooks or the given ones) in parallel;
-    return the outcomes."""
+              notebooks: list[str] | None = None, scheduler: str | None = None):
+    """Autograde the class (or the given students; all notebooks or the given ones) in parallel,
+    here or on the Dask cluster at ``scheduler`` (default: the course config's
+    ``c.ClassPool.scheduler``, else this machine); return the outcomes."""
+    if scheduler is None:
+        scheduler = gradebook.course_config(course).ClassPool.get("scheduler") or None
     return classgrade.autograde_class(course, students, workers=workers, timeout=timeout,
-                                      progress=progress, sandboxed=sandboxed, notebooks=notebooks)
+                                      progress=progress, sandboxed=sandboxed, notebooks=notebooks,
+                                      scheduler=scheduler)
 
 
 def feedback(course: Path) -> Path:

@@ -557,6 +557,7 @@ def trusted_points(course: Path, student: str, notebook: str, groups: list[Path]
 
         cnnlab.timing.cpu_clock = ((lambda: time.thread_time() + sandbox.cpu_seconds(groups))
                                    if groups else time.perf_counter)  # unmeasured: wall time
+        cnnlab.timing.transport_clock = time.thread_time if groups else None  # this side's share
         for name in functions:
             shell.user_ns[name] = proxy(worker, name)
         for name in values:

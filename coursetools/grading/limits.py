@@ -22,6 +22,7 @@ class Limits:
     notebook_bytes: int = 20 * 2**20     # a submitted notebook larger than this is not parsed
     notebook_cells: int = 2_000          # ... nor one with more cells
     notebook_depth: int = 64             # ... nor one whose JSON nests deeper
+    cluster_connect_seconds: float = 30.0  # reaching a Dask scheduler (autograde --scheduler)
 
 
 LIMITS = Limits()

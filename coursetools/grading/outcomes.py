@@ -76,5 +76,5 @@ def forget(course: Path, students) -> None:
     grading = course / paths.GRADING
     for student in students:
         shutil.rmtree(grading / "verdicts" / student, ignore_errors=True)
-        for name in paths.NOTEBOOKS:
-            (grading / "logs" / f"{student}.{name}.log").unlink(missing_ok=True)
+        for log in (grading / "logs").glob(f"{student}.*.log") if (grading / "logs").is_dir() else []:
+            log.unlink(missing_ok=True)
