@@ -557,7 +557,7 @@ W = np.random.randn(3, 3, 5, 8)
 b = np.random.randn(1, 1, 1, 8)
 dZ = np.random.randn(10, 7, 7, 8)
 cache_conv = (A_prev, W, b, {"pad": 1, "stride": 1})
-with marks(5, "e5_dA", pista="dA_prev acumula W por dZ en cada ventana; quite el relleno al final."):
+with marks(7, "e5_dA", pista="dA_prev acumula W por dZ en cada ventana; quite el relleno al final."):
     dA, dW, db = conv_backward(dZ, cache_conv)
     print("media de dA =", np.mean(dA))
     print("media de dW =", np.mean(dW))
@@ -565,7 +565,7 @@ with marks(5, "e5_dA", pista="dA_prev acumula W por dZ en cada ventana; quite el
     check_array(dA, "fp1:10x7x7x5:n:1f34a08e8ce.051ff4a15b4.17238b58ea8.0ed2070c7d8.16ece3e21b8", "dA")
 with marks(5, "e5_dW", pista="dW acumula la ventana por dZ, para cada filtro."):
     check_array(dW, "fp1:3x3x5x8:n:1610daacebe.0714c04a1fc.1ccb0b994c3.00b625b31e0.0b07bfdfa7d", "dW")
-with marks(5, "e5_db", pista="db suma dZ sobre imágenes, filas y columnas."):
+with marks(3, "e5_db", pista="db suma dZ sobre imágenes, filas y columnas."):
     check_array(db, "fp1:1x1x1x8:n:11aa67e4ce7.085984381ed.068d61b45fd.0e5fe33a2fa.1865f0f2645", "db")
 puntos_de_la_celda()
 

@@ -30,8 +30,9 @@ EXPECTED = {
     # every function returns zeros; Exercise 8 also zeroes the labels and parameters it gets
     "degenerado_ceros": {},
     # conv_backward's db = sum(dZ) is the one line it does implement (and it is right):
-    # the db parts of the pad-0, stride-2 and numeric-gradient checks.
-    "degenerado_identidad": {"p1_e5_hidden_pad0": 1, "p1_e5_hidden_stride2": 1,
+    # the db parts of the visible check (3 of 15: it no longer depends on the student's
+    # forward) and of the pad-0, stride-2 and numeric-gradient checks.
+    "degenerado_identidad": {"p1_e5_visible": 3, "p1_e5_hidden_pad0": 1, "p1_e5_hidden_stride2": 1,
                              "p1_e5_hidden_gradcheck": 1},
     # random loaders, zero-output model with the right layers, autograd zeroing its input
     "degenerado_parte2": {},
