@@ -111,15 +111,12 @@ def grade_student(bundle: dict[str, bytes], student: str, submission: dict[str, 
 def receive(course: Path, work: Path, student: str, answer: dict) -> list[tuple[Outcome, Path | None]]:
     """Coordinator side: write what a worker sent back into the course; return the outcomes
     and the private gradebooks (written into ``work``) for ``classgrade``'s merge."""
-    import shutil
-
     allowed = (f"autograded/{student}/", f"{paths.GRADING}/verdicts/{student}/",
                f"{paths.GRADING}/logs/{student}.")
     files = answer["files"]
     if any(not name.startswith(allowed) for name in files):
         raise ValueError("a grading job sent back a file outside this student's folders")
-    shutil.rmtree(course / "autograded" / student, ignore_errors=True)
-    _write(course, files)
+    _write(course, files)  # over what was there (a notebook not graded now keeps its files)
     out = []
     for result in answer["results"]:
         outcome = Outcome(**result["outcome"])
