@@ -3,7 +3,7 @@
 A ``dask scheduler`` and two ``dask worker`` processes are started from separate
 empty folders on 127.0.0.1 (no shared course folder: the work travels as data,
 ``coursetools/grading/cluster.py``). A representative part of the example class
-(both notebooks; right, buggy, invalid, missing, time-out and Part 2 cases) is
+(both notebooks; right, buggy Part 1, buggy Part 2, invalid and missing cases) is
 graded there, one worker is killed with everything it started once the first
 student is back, and every student must end with exactly the points the local
 pool gave the same submission (the session's graded class).
@@ -28,8 +28,9 @@ from coursetools import classgrade, course as steps, examples, gradebook, nbgrad
 
 pytestmark = pytest.mark.e2e
 
-STUDENTS = ["bucle_infinito", "bug_pesos_sin_permutar", "bug_stride_ignored", "json_roto",
-            "perfecto", "sin_parte2"]
+# right, a Part 1 bug, a Part 2 bug, Part 1 not JSON, Part 2 not handed in (refused or missing
+# notebooks never leave the coordinator)
+STUDENTS = ["bug_pesos_sin_permutar", "bug_stride_ignored", "json_roto", "perfecto", "sin_parte2"]
 DASK = str(Path(sys.executable).parent / "dask")
 
 
