@@ -94,6 +94,12 @@ class Settings:
     memory_bytes: int = LIMITS.memory_bytes  # per kernel (and per nbgrader process)
     max_pids: int = LIMITS.max_pids  # processes and threads per kernel
     text_bytes: int = LIMITS.text_bytes  # text kept per output field in the graded notebook
+    matplotlib_cache: Path | None = None  # font cache copied into each sandbox (default: in work)
+
+    @property
+    def matplotlib(self) -> Path:
+        """The matplotlib font cache the sandboxed kernels get (see build_matplotlib_cache)."""
+        return self.matplotlib_cache or self.work / "matplotlib"
 
     @property
     def staged(self) -> Path:
@@ -138,7 +144,7 @@ def grade_notebook(course: Path, student: str, name: str,
         kernel_groups = sandbox.make_cgroups("kernel-" + tag, settings.memory_bytes, settings.max_pids)
         grader_groups = sandbox.make_cgroups("grader-" + tag, settings.memory_bytes, LIMITS.grader_pids)
         env.update({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, kernel_groups)),
-                    sandbox.ENV_MATPLOTLIB: str(settings.work / "matplotlib")})
+                    sandbox.ENV_MATPLOTLIB: str(settings.matplotlib)})
     else:
         args += chain.UNPROTECTED
     record = verdict_file(course, student, name)
@@ -278,21 +284,26 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
     work = course / GRADING / "work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    if sandboxed and not scheduler:  # (on a cluster, each worker tests its own sandbox)
+    local_sandbox = sandboxed and not scheduler  # (on a cluster, each worker tests its own)
+    if local_sandbox:
         sandbox.require_self_test(again=True)  # once per class run, before any student code
-        sandbox.build_matplotlib_cache(work / "matplotlib")
     settings = Settings(work=work, template=make_template(course, work), timeout=timeout,
                         sandboxed=sandboxed)
+    if local_sandbox:
+        sandbox.build_matplotlib_cache(settings.matplotlib)
     workers = workers or default_workers()
 
-    def one_student(student):
-        # Whatever goes wrong costs this student's notebook only, with one line.
+    def unstaged(student):
+        """None once the student is staged; else each chosen notebook failed, with one line."""
         try:
             stage(course, student, settings.staged)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - costs this student only
             return [(Outcome(student, n, FAILED, failure_line("no se pudo preparar", error)), None)
                     for n in chosen]
-        return list(grade_student_notebooks(course, student, chosen, settings))
+        return None
+
+    def one_student(student):
+        return unstaged(student) or list(grade_student_notebooks(course, student, chosen, settings))
 
     def graded_students():
         """(student, [(Outcome, private db)]) as each student completes."""
@@ -301,12 +312,11 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
 
             staged = []
             for student in students:
-                try:
-                    stage(course, student, settings.staged)
+                failed = unstaged(student)
+                if failed:
+                    yield student, failed
+                else:
                     staged.append(student)
-                except Exception as error:  # noqa: BLE001
-                    yield student, [(Outcome(student, n, FAILED, failure_line("no se pudo preparar", error)),
-                                     None) for n in chosen]
             yield from cluster.grade_on_cluster(course, staged, chosen, settings, scheduler)
             return
         with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -230,7 +230,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._own_groups: list[Path] = []
         self._watchdog = None
         self._scratch = make_scratch()
-        cache = self.matplotlib_cache or (_own_matplotlib_cache() if not self.cgroups else "")
+        cache = self.matplotlib_cache or (own_matplotlib_cache() if not self.cgroups else "")
         if cache and os.path.isdir(cache):
             shutil.copytree(cache, os.path.join(self._scratch, "matplotlib"), dirs_exist_ok=True)
         self.transport = "ipc"
@@ -308,7 +308,7 @@ def require_self_test(again: bool = False) -> None:
             "autograde` (add --no-sandbox only for code you trust).")
 
 
-def _own_matplotlib_cache() -> str:
+def own_matplotlib_cache() -> str:
     """A matplotlib font cache built once per process (a fresh HOME would warn on stderr)."""
     global _MPL_CACHE
     if _MPL_CACHE is None:

@@ -14,7 +14,7 @@ import shutil
 import psutil
 import pytest
 
-from coursetools import classgrade, course as steps, examples, gradebook, paths, sandbox
+from coursetools import classgrade, course as steps, examples, grade_ids, gradebook, paths, sandbox
 from test_grading import EXPECTED_LOSSES, full_points, scores
 
 ATTACKERS = sorted(s for s, spec in examples.roster().items()  # "suite": graded by another test file
@@ -59,8 +59,8 @@ def _handed_in(student: str) -> list[str]:
 
 def _assert_points(attacked, student, losses):
     """Every automatic cell at full points but ``losses``; a notebook not handed in: 0."""
-    kept = {paths.NOTEBOOKS[n] for n in _handed_in(student)}
-    expected = {c: (p if c.split("_")[0] in kept else 0) for c, p in full_points().items()}
+    expected = {c: (p if grade_ids.notebook_of(c) in _handed_in(student) else 0)
+                for c, p in full_points().items()}
     expected.update(losses)
     got = {c: s for c, s in scores(attacked["marks"][student]).items() if c in expected}
     assert got == expected

@@ -34,6 +34,7 @@ from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 
 from .. import paths
+from . import notebook_bounds
 from .limits import LIMITS
 from .outcomes import FAILED, Outcome
 
@@ -88,10 +89,9 @@ def grade_student(bundle: dict[str, bytes], student: str, submission: dict[str, 
         _write(root, submission)
         work = root / paths.GRADING / "work"
         work.mkdir(parents=True, exist_ok=True)
-        if sandboxed:
-            sandbox.build_matplotlib_cache(work / "matplotlib")
-        settings = classgrade.Settings(work=work, template=root / "grading" / "template.db",
-                                       timeout=timeout, sandboxed=sandboxed)
+        settings = classgrade.Settings(  # the font cache: built once per worker process
+            work=work, template=root / "grading" / "template.db", timeout=timeout, sandboxed=sandboxed,
+            matplotlib_cache=Path(sandbox.own_matplotlib_cache()) if sandboxed else None)
         classgrade.stage(root, student, settings.staged)
         results = []
         for outcome, db in classgrade.grade_student_notebooks(root, student, notebooks, settings):
@@ -136,27 +136,29 @@ def grade_on_cluster(course: Path, students: list[str], notebooks: list[str], se
     as each student completes (``settings``: the coordinator's ``classgrade.Settings``)."""
     from distributed import Client, as_completed
 
-    from .. import classgrade
     from ..safetext import failure_line
 
+    order = {name: i for i, name in enumerate(notebooks)}
     with Client(scheduler, timeout=LIMITS.cluster_connect_seconds) as client:
         bundle = client.scatter(course_bundle(course, settings.template), broadcast=True, hash=False)
         futures = {}
         for student in students:
-            local, shipped = [], []
+            refused, shipped = [], []
             for name in notebooks:  # a notebook refused here never leaves the coordinator
-                problem = classgrade.notebook_bounds.problem(
+                problem = notebook_bounds.problem(
                     course / "submitted" / student / paths.ASSIGNMENT / f"{name}.ipynb")
-                (local if problem else shipped).append((name, problem))
-            refused = [(Outcome(student, name, *problem), None) for name, problem in local]
+                if problem:
+                    refused.append((Outcome(student, name, *problem), None))
+                else:
+                    shipped.append(name)
             if not shipped:
                 yield student, refused
                 continue
             future = client.submit(grade_student, bundle, student,
-                                   submission_files(settings.staged, student),
-                                   [name for name, _ in shipped], settings.timeout, settings.sandboxed,
+                                   submission_files(settings.staged, student), shipped,
+                                   settings.timeout, settings.sandboxed,
                                    key=f"lab2-{student}-{os.urandom(4).hex()}", pure=False)
-            futures[future] = (student, refused, [name for name, _ in shipped])
+            futures[future] = (student, refused, shipped)
         for future in as_completed(list(futures)):
             student, refused, shipped = futures[future]
             try:
@@ -165,5 +167,4 @@ def grade_on_cluster(course: Path, students: list[str], notebooks: list[str], se
                 graded = [(Outcome(student, name, FAILED,
                                    failure_line("no se pudo calificar en el clúster", error)), None)
                           for name in shipped]
-            order = {name: i for i, name in enumerate(notebooks)}
             yield student, sorted(refused + graded, key=lambda r: order[r[0].notebook])
