@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import gradebook, nbgrader_cli, paths, sandbox
-from .grading import chain, notebook_bounds
+from .grading import chain, notebook_bounds, preloaded
 from .grading.limits import LIMITS
 from .grading.preprocessors import verdict_file
 from .safetext import failure_line, for_terminal
@@ -124,7 +124,8 @@ def stage(course: Path, student: str, staged: Path) -> None:
 
 def grade_notebook(course: Path, student: str, name: str,
                    settings: Settings) -> tuple[Outcome, Path | None]:
-    """Autograde one notebook in its own nbgrader process; return its outcome and private db."""
+    """Autograde one notebook in its own nbgrader process (a fork of the preloaded server,
+    ``grading/preloaded.py``); return its outcome and private db."""
     path = course / "submitted" / student / paths.ASSIGNMENT / f"{name}.ipynb"
     problem = notebook_bounds.problem(path)
     if problem:
@@ -153,8 +154,8 @@ def grade_notebook(course: Path, student: str, name: str,
     args.append(f"--TrustedVerdict.deadline={time.time() + settings.timeout - VERDICT_MARGIN}")
     start = time.perf_counter()
     try:
-        done = nbgrader_cli.start(args, course, env=env, timeout=settings.timeout,
-                                  cgroups=grader_groups)
+        done = preloaded.start(args, course, env=env, timeout=settings.timeout,
+                               cgroups=grader_groups)
     finally:
         out_of_memory = sandbox.oom_killed(kernel_groups + grader_groups)
         leftovers = sandbox.kill_cgroups(kernel_groups + grader_groups)

@@ -24,10 +24,12 @@ and dtype declared by each array's ``.npy`` header and the size of its JSON
 tree are checked against ``ReplyLimits`` before anything is loaded; a reply
 over a limit, unreadable or late makes the whole verdict fail (``VerdictError``).
 
-Run as ``python -m coursetools.verdict COURSE STUDENT NOTEBOOK`` (prints
-``{"points": {grade_id: points}}`` or ``{"error": reason, "timed_out": bool}``
-as JSON) by ``run_verdict``, which puts the trusted process in cgroups of its
-own, the student's process in others, and stops both at the notebook's deadline.
+``run_verdict`` (called by nbgrader's TrustedVerdict preprocessor) computes it in
+a fork of nbgrader's process that joins cgroups of its own (the student's process
+joins others) and stops both at the notebook's deadline; it returns
+``{"points": {grade_id: points}}`` or ``{"error": reason, "timed_out": bool}``.
+``python -m coursetools.verdict COURSE STUDENT NOTEBOOK`` prints the same as JSON
+(for debugging one notebook by hand).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from . import nbgrader_cli, paths, sandbox
+from . import paths, sandbox
 from .grading.limits import LIMITS, megabytes
 from .points import KEY as COURSE_METADATA
 from .verdict_worker import (ERROR, KEPT, OBJECT, REF, TENSOR, decode, encode, pack,
@@ -592,19 +594,29 @@ def trusted_points(course: Path, student: str, notebook: str, groups: list[Path]
         worker.close()
 
 
+def answer(course: Path, student: str, notebook: str, groups: list[Path],
+           deadline: float | None) -> dict:
+    """The verdict as data: {"points": ..., "bonus": ...} or {"error": ..., "timed_out": ...}.
+    The test cells' prints go to stderr."""
+    real_stdout = sys.stdout
+    sys.stdout = sys.stderr  # the test cells print; only the verdict is returned
+    try:
+        points, extra = trusted_points(course, student, notebook, groups, deadline)
+    except VerdictError as error:
+        return {"error": str(error), "timed_out": isinstance(error, VerdictTimeout)}
+    finally:
+        sys.stdout = real_stdout
+    return {"points": points, "bonus": extra}
+
+
 def main(argv=None) -> int:
+    """``python -m coursetools.verdict COURSE STUDENT NOTEBOOK``: the verdict as JSON on stdout
+    (the student's process in the cgroups named by $LAB2_SANDBOX_CGROUPS)."""
     course, student, notebook = (argv or sys.argv[1:])[:3]
     groups = [Path(g) for g in os.environ.get(sandbox.ENV_CGROUPS, "").split(os.pathsep) if g]
-    real_stdout = sys.stdout
-    sys.stdout = sys.stderr  # the test cells print; only the verdict goes to stdout
-    try:
-        points, extra = trusted_points(Path(course), student, notebook, groups, deadline_from_env())
-    except VerdictError as error:
-        print(json.dumps({"error": str(error), "timed_out": isinstance(error, VerdictTimeout)}),
-              file=real_stdout)
-        return 1
-    print(json.dumps({"points": points, "bonus": extra}), file=real_stdout)
-    return 0
+    result = answer(Path(course), student, notebook, groups, deadline_from_env())
+    print(json.dumps(result))
+    return 1 if "error" in result else 0
 
 
 @dataclass(frozen=True)
@@ -619,12 +631,14 @@ class VerdictLimits:
 
 def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits,
                 deadline: float, tag: str = "") -> dict:
-    """Run ``python -m coursetools.verdict`` for one notebook, each process in its own cgroups.
+    """The verdict of one notebook, computed in a fork of this process, each side in its cgroups.
 
-    The trusted process joins a memory/pids/cpu cgroup of its own; the student's
-    process (started by it) joins another one. Both are killed, whatever happened,
-    when it ends or at ``deadline`` (epoch seconds: the notebook's wall-clock limit,
-    which the verdict's time counts in). ``tag`` names the cgroups and scratch folders.
+    The trusted process is a fork of the caller (nbgrader's process: NumPy, IPython and,
+    in the class pool, PyTorch already imported; ``grading/preloaded.py``) that joins a
+    memory/pids/cpu cgroup of its own before anything else; the student's process it
+    starts (``Worker``) joins another one. Both are killed, whatever happened, when it
+    ends or at ``deadline`` (epoch seconds: the notebook's wall-clock limit, which the
+    verdict's time counts in). ``tag`` names the cgroups and scratch folders.
 
     Returns {"points": {grade_id: points}, "bonus": {grade_id: extra credit}} or
     {"error": one line, "timed_out": bool},
@@ -634,29 +648,27 @@ def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits
     trusted_groups = sandbox.make_cgroups("trusted-" + tag, limits.trusted_memory_bytes,
                                           limits.trusted_max_pids)
     worker_groups = sandbox.make_cgroups("verdict-" + tag, limits.memory_bytes, limits.max_pids)
-    env = nbgrader_cli.environment({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, worker_groups)),
-                                    sandbox.ENV_TAG: tag, ENV_DEADLINE: repr(deadline)})
-    cmd = nbgrader_cli.in_cgroups([sys.executable, "-m", "coursetools.verdict", str(course), student,
-                                   notebook], trusted_groups)
     peak_file = trusted_groups[0] / "memory.max_usage_in_bytes"
-    with tempfile.TemporaryFile() as log:  # its stderr: the test cells' prints (only the end is kept)
+    with tempfile.TemporaryFile() as log, tempfile.TemporaryFile() as out:
+        # (its stderr: the test cells' prints, of which only the end is kept; out: the verdict)
         try:
-            proc = subprocess.Popen(cmd, cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=log,
-                                    stdin=subprocess.DEVNULL, text=True, errors="replace",
-                                    start_new_session=True)
-            try:
-                # The trusted process stops itself at the deadline; a few seconds later it is killed.
-                stdout, _ = proc.communicate(timeout=max(0.0, deadline - time.time()) + 5.0)
-                killed = False
-            except subprocess.TimeoutExpired:
-                killed = True
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # the trusted process: never returns
+                _trusted_child(course, student, notebook, trusted_groups, worker_groups, tag,
+                               deadline, log.fileno(), out.fileno())
+            # It stops itself at the deadline; a few seconds later it is killed.
+            killed = not _wait_until(pid, deadline + 5.0)
         finally:
             peak = int(peak_file.read_text()) if peak_file.exists() else 0
             out_of_memory = sandbox.oom_killed(trusted_groups)
             sandbox.kill_cgroups(worker_groups + trusted_groups)
             sandbox.remove_scratch(tag)
         if killed:
-            stdout, _ = proc.communicate()
+            _wait_until(pid, time.time() + 5.0)
+        out.seek(0)
+        stdout = out.read(1_000_000).decode("utf-8", errors="replace")
         log.seek(max(0, log.seek(0, os.SEEK_END) - 20_000))
         stderr = log.read().decode("utf-8", errors="replace")
     result = {"peak_bytes": peak, "log": stderr}
@@ -674,6 +686,51 @@ def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits
     if "error" in answer:
         answer = {"error": str(answer["error"])[:300], "timed_out": answer.get("timed_out") is True}
     return {**result, **answer}
+
+
+def _wait_until(pid: int, deadline: float) -> bool:
+    """Reap child ``pid``; False if it is still running at ``deadline`` (epoch seconds)."""
+    while True:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        if done:
+            return True
+        if time.time() >= deadline:
+            return False
+        time.sleep(0.02)
+
+
+def _trusted_child(course: Path, student: str, notebook: str, trusted_groups: list[Path],
+                   worker_groups: list[Path], tag: str, deadline: float, log_fd: int,
+                   out_fd: int) -> None:
+    """In the fork: join the trusted cgroups, own session; write the verdict as JSON; exit."""
+    code = 1
+    try:
+        for group in trusted_groups:  # the limits first
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(log_fd, 1)
+        os.dup2(log_fd, 2)
+        os.environ.update({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, worker_groups)),
+                           sandbox.ENV_TAG: tag, ENV_DEADLINE: repr(deadline)})
+        os.chdir(paths.ROOT)
+        result = answer(course, student, notebook, worker_groups, deadline)
+        os.write(out_fd, (json.dumps(result) + "\n").encode())
+        code = 0 if "error" not in result else 1
+    except BaseException:  # noqa: BLE001 - its log says what; no verdict means an error line
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
 
 
 if __name__ == "__main__":

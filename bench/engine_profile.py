@@ -1,0 +1,107 @@
+"""Where a submission's grading time goes: CPU seconds per process kind, read from the cgroups.
+
+Run from the repository root:
+
+    scripts/in-venv python bench/engine_profile.py [--students perfecto,bug_stride_ignored]
+
+It grades the named example students (both notebooks, one worker, sandboxed, trusted
+verdict) while a thread reads ``cpuacct.usage`` of every grading cgroup
+(``/sys/fs/cgroup/cpuacct/lab2/<kind>-<job>``) every 0.1 s, and prints the CPU seconds
+of each kind per notebook: ``grader`` (the nbgrader process), ``kernel`` (the student's
+sandboxed kernel), ``trusted`` (the verdict's trusted process), ``verdict`` (the
+verdict's sandboxed worker), plus the whole run's CPU (this process and its children).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from conftest import make_course  # noqa: E402
+from coursetools import classgrade, course, examples, sandbox  # noqa: E402
+
+ACCT = sandbox.CGROUP_ROOT / "cpuacct" / "lab2"
+KINDS = ("grader", "kernel", "trusted", "verdict")
+
+
+def watch(seen: dict, stop: threading.Event) -> None:
+    """Keep the largest ``cpuacct.usage`` (s) seen for every job cgroup until ``stop``."""
+    while not stop.is_set():
+        for group in ACCT.glob("*"):
+            try:
+                seen[group.name] = max(seen.get(group.name, 0.0),
+                                       int((group / "cpuacct.usage").read_text()) / 1e9)
+            except (OSError, ValueError):
+                pass
+        time.sleep(0.1)
+
+
+def cpu_of_children() -> float:
+    """CPU seconds (user + system) of this process and its waited-for descendants."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", default="perfecto,bug_stride_ignored")
+    args = parser.parse_args()
+    students = args.students.split(",")
+    root = Path(tempfile.mkdtemp(prefix="engine-profile-"))
+    try:
+        make_course(root)
+        course.release_step(root)
+        examples.build_class(root, students)
+        seen: dict[str, float] = {}
+        stop = threading.Event()
+        thread = threading.Thread(target=watch, args=(seen, stop), daemon=True)
+        cpu0, wall0 = cpu_of_children(), time.perf_counter()
+        owner: dict[str, str] = {}  # job cgroup -> notebook (one worker: one notebook at a time)
+        grade = classgrade.grade_notebook
+
+        def traced(course_, student, name, settings):
+            try:
+                return grade(course_, student, name, settings)
+            finally:
+                time.sleep(0.2)  # the watcher's last reading
+                for group in set(seen) - set(owner):
+                    owner[group] = name
+
+        classgrade.grade_notebook = traced
+        thread.start()
+        outcomes = classgrade.autograde_class(root, students, workers=1, progress=False)
+        stop.set()
+        thread.join()
+        wall, cpu = time.perf_counter() - wall0, cpu_of_children() - cpu0
+        per = collections.defaultdict(float)
+        for name, seconds in seen.items():
+            kind = name.split("-", 1)[0]
+            notebook = owner.get(name, "?")
+            per[kind, notebook] += seconds
+        print(classgrade.outcome_table(outcomes))
+        print(f"{len(students)} students, one worker: {wall:.1f} s wall, {cpu:.1f} CPU s "
+              f"({cpu / len(students):.1f} CPU s per complete submission)")
+        print(f"{'CPU s per submission':24}" + "".join(f"{k:>10}" for k in KINDS))
+        for notebook in sorted(set(owner.values()) | {"?"}):
+            row = [per[k, notebook] / len(students) for k in KINDS]
+            if any(row):
+                print(f"{notebook:24}" + "".join(f"{v:10.2f}" for v in row))
+        measured = sum(per.values()) / len(students)
+        print(f"in the job cgroups: {measured:.1f} CPU s per submission; the rest (release of the "
+              f"template, merging, this process): {cpu / len(students) - measured:.1f}")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
