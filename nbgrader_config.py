@@ -12,7 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # the sandbox, hidden tests removed before the notebook runs, the points from the trusted
 # verdict, outputs bounded (coursetools/grading/chain.py; docs/security.md). The kernel
 # manager is named first, as a string: if coursetools cannot be imported, nothing runs.
-c.Execute.kernel_manager_class = "coursetools.sandbox.SandboxedKernelManager"
+c.Execute.kernel_manager_class = "coursetools.grading.sandbox.SandboxedKernelManager"
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 try:

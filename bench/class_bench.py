@@ -8,7 +8,7 @@ It builds a temporary course with N complete submissions (both notebooks:
 copies of the example students that hand in two valid notebooks and do not
 loop), autogrades them once with plain ``nbgrader autograde lab2`` (one
 submission after another, as nbgrader does) and once with
-``coursetools.classgrade`` (one process per notebook, N workers), and prints
+``coursetools.grading.engine`` (one process per notebook, N workers), and prints
 seconds per submission and the speed-up. Target on 2 cores: 60 complete
 submissions in at most 15 minutes.
 """
@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from conftest import make_course  # noqa: E402
-from coursetools import classgrade, course, examples, gradebook, nbgrader_cli, paths  # noqa: E402
+from coursetools import course, examples, gradebook, nbgrader_cli, paths  # noqa: E402
+from coursetools.grading import engine  # noqa: E402
 
 
 def complete_students() -> list[str]:
@@ -39,7 +40,7 @@ def complete_students() -> list[str]:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=classgrade.default_workers())
+    parser.add_argument("--workers", type=int, default=engine.default_workers())
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="class-bench-"))
@@ -64,7 +65,7 @@ def main():
         config = root / "nbgrader_config.py"
         protected = config.read_text(encoding="utf-8")
         config.write_text(protected.replace("    chain.configure(c, HERE)", "    pass")
-                          .replace('c.Execute.kernel_manager_class = "coursetools.sandbox.SandboxedKernelManager"',
+                          .replace('c.Execute.kernel_manager_class = "coursetools.grading.sandbox.SandboxedKernelManager"',
                                    ""), encoding="utf-8")
         start = time.perf_counter()
         nbgrader_cli.run(["autograde", paths.ASSIGNMENT, "--force"], root)
@@ -75,9 +76,9 @@ def main():
               flush=True)
 
         start = time.perf_counter()
-        outcomes = classgrade.autograde_class(root, names, workers=args.workers)
+        outcomes = engine.autograde_class(root, names, workers=args.workers)
         pool = time.perf_counter() - start
-        graded = sum(o.status == classgrade.GRADED for per in outcomes.values() for o in per.values())
+        graded = sum(o.status == engine.GRADED for per in outcomes.values() for o in per.values())
         pool_marks = gradebook.read_marks(root)
         # plain nbgrader has no bonus (extra credit): the required cells are compared
         differ = [(s, cell, serial_marks[s].cells.get(cell), got)

@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from conftest import make_course  # noqa: E402
-from coursetools import classgrade, course, examples, sandbox  # noqa: E402
+from coursetools import course, examples  # noqa: E402
+from coursetools.grading import engine, sandbox  # noqa: E402
 
 ACCT = sandbox.CGROUP_ROOT / "cpuacct" / "lab2"
 KINDS = ("grader", "kernel", "trusted", "verdict")
@@ -67,7 +68,7 @@ def main():
         thread = threading.Thread(target=watch, args=(seen, stop), daemon=True)
         cpu0, wall0 = cpu_of_children(), time.perf_counter()
         owner: dict[str, str] = {}  # job cgroup -> notebook (one worker: one notebook at a time)
-        grade = classgrade.grade_notebook
+        grade = engine.grade_notebook
 
         def traced(course_, student, name, settings):
             try:
@@ -77,9 +78,9 @@ def main():
                 for group in set(seen) - set(owner):
                     owner[group] = name
 
-        classgrade.grade_notebook = traced
+        engine.grade_notebook = traced
         thread.start()
-        outcomes = classgrade.autograde_class(root, students, workers=1, progress=False)
+        outcomes = engine.autograde_class(root, students, workers=1, progress=False)
         stop.set()
         thread.join()
         wall, cpu = time.perf_counter() - wall0, cpu_of_children() - cpu0
@@ -88,7 +89,7 @@ def main():
             kind = name.split("-", 1)[0]
             notebook = owner.get(name, "?")
             per[kind, notebook] += seconds
-        print(classgrade.outcome_table(outcomes))
+        print(engine.outcome_table(outcomes))
         print(f"{len(students)} students, one worker: {wall:.1f} s wall, {cpu:.1f} CPU s "
               f"({cpu / len(students):.1f} CPU s per complete submission)")
         print(f"{'CPU s per submission':24}" + "".join(f"{k:>10}" for k in KINDS))

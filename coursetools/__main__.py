@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import classgrade, course, examples, fingerprints, gradebook, lms_download, notebooks, paths
+from . import course, examples, fingerprints, gradebook, lms_download, notebooks, paths
+from .grading import engine
 from .grading.limits import LIMITS
 from .safetext import for_terminal
 
@@ -40,7 +41,7 @@ def main(argv=None) -> int:
                                 "(default: c.ClassPool.scheduler in nbgrader_config.py, else here); "
                                 "see docs/cluster.md")
         p.add_argument("--workers", type=int, default=None,
-                       help=f"grading processes side by side (default: cores, here {classgrade.default_workers()})")
+                       help=f"grading processes side by side (default: cores, here {engine.default_workers()})")
         p.add_argument("--timeout", type=float, default=LIMITS.notebook_seconds,
                        help=f"wall-clock seconds allowed per notebook of a student (default {LIMITS.notebook_seconds:.0f})")
         p.add_argument("--no-sandbox", dest="sandboxed", action="store_false",
@@ -85,7 +86,7 @@ def main(argv=None) -> int:
         outcomes = course.autograde(root, args.student, workers=args.workers, timeout=args.timeout,
                                     sandboxed=args.sandboxed, notebooks=args.notebook,
                                     scheduler=args.scheduler)
-        print(classgrade.outcome_table(outcomes))
+        print(engine.outcome_table(outcomes))
     elif args.command == "feedback":
         print("feedback in", course.feedback(root).relative_to(root))
     elif args.command == "export":
@@ -93,7 +94,7 @@ def main(argv=None) -> int:
     elif args.command == "report":
         print("wrote", course.report_step(root).relative_to(root))
     elif args.command == "table":
-        print(gradebook.marks_table(gradebook.read_marks(root), classgrade.read_status(root)))
+        print(gradebook.marks_table(gradebook.read_marks(root), engine.read_status(root)))
     elif args.command == "demo":
         course.demo(root, workers=args.workers, timeout=args.timeout, sandboxed=args.sandboxed)
     return 0

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from nbgrader.plugins import ExtractorPlugin
 
-from . import classgrade, late, lms_download, paths
-from .grading import notebook_bounds
+from . import late, lms_download, paths
+from .grading import notebook_bounds, outcomes
 from .safetext import failure_line, for_terminal
 
 DOWNLOAD_KEY = "(descarga)"  # inventory key of lines about the download itself (no student id has "(")
@@ -50,13 +50,13 @@ def collect_zip(course: Path, archive: Path) -> lms_download.Collected:
 def inventory(course: Path) -> dict[str, list[str]]:
     """{student: [one line per notebook, the collect's notes, the submission time]}."""
     out = {}
-    for student in classgrade.submitted_students(course):
+    for student in paths.submitted_students(course):
         folder = course / "submitted" / student / paths.ASSIGNMENT
         lines = []
         try:  # whatever one folder holds costs that student's line only
             for name in paths.NOTEBOOKS:
                 problem = notebook_bounds.problem(folder / f"{name}.ipynb")
-                lines.append(for_terminal(f"{name}: {classgrade.STATUS_TEXT[problem[0]]}: {problem[1]}")
+                lines.append(for_terminal(f"{name}: {outcomes.STATUS_TEXT[problem[0]]}: {problem[1]}")
                              if problem else f"{name}: ok")
             lines += lms_download.notes_of(course, student)
             try:

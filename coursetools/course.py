@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import classgrade, collect, examples, export, gradebook, paths, release, report
+from . import collect, examples, export, gradebook, paths, release, report
+from .grading import engine
 from .grading.limits import LIMITS
 from . import feedback as feedback_html
 from .safetext import for_terminal
@@ -39,7 +40,7 @@ def autograde(course: Path, students: list[str] | None = None, workers: int | No
     ``c.ClassPool.scheduler``, else this machine); return the outcomes."""
     if scheduler is None:
         scheduler = gradebook.course_config(course).ClassPool.get("scheduler") or None
-    return classgrade.autograde_class(course, students, workers=workers, timeout=timeout,
+    return engine.autograde_class(course, students, workers=workers, timeout=timeout,
                                       progress=progress, sandboxed=sandboxed, notebooks=notebooks,
                                       scheduler=scheduler)
 
@@ -79,11 +80,11 @@ def demo(course: Path = paths.ROOT, workers: int | None = None, timeout: float =
     print(f"3/6 autograde: {len(inventory) - (collect.DOWNLOAD_KEY in inventory)} students", flush=True)
     outcomes = autograde(course, examples.demo_students(), workers=workers, timeout=timeout,
                          sandboxed=sandboxed)
-    print(classgrade.outcome_table(outcomes))
+    print(engine.outcome_table(outcomes))
     print("4/6 feedback -> feedback/", flush=True)
     feedback(course)
     print(f"5/6 export -> {export_step(course).relative_to(course)}", flush=True)
     print(f"6/6 report -> {report_step(course).relative_to(course)}", flush=True)
-    table = gradebook.marks_table(gradebook.read_marks(course), classgrade.read_status(course))
+    table = gradebook.marks_table(gradebook.read_marks(course), engine.read_status(course))
     print(table)
     return table

@@ -16,8 +16,8 @@ import csv
 import re
 from pathlib import Path
 
-from . import classgrade, grade_ids, gradebook, late, paths, safetext
-from .grading import notebook_bounds
+from . import grade_ids, gradebook, late, paths, safetext
+from .grading import notebook_bounds, outcomes
 
 IDENTITY_CELL = paths.IDENTITY_CELL
 IDENTITY_NAMES = ("carne_1", "firma_mecanografiada_1", "carne_2", "firma_mecanografiada_2")
@@ -87,7 +87,7 @@ def _num(x: float) -> str:
 def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
     """(columns, rows) of the grades table."""
     marks = gradebook.read_marks(course)
-    status = classgrade.read_status(course)
+    status = outcomes.read_status(course)
     policy = late.policy(course)
     columns_ex = exercises(marks)
     columns = (["estudiante", "carne_1", "firma_1", "carne_2", "firma_2", "estado", "entregado",
@@ -97,9 +97,9 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
     for student in sorted(set(marks) | set(status)):
         sub = marks.get(student, gradebook.Submission(student))
         per_nb = status.get(student, {})
-        ungraded = {n: classgrade.STATUS_TEXT[o.status] for n, o in per_nb.items()
-                    if o.status != classgrade.GRADED}
-        ungraded.update(dict.fromkeys(classgrade.not_graded_yet(per_nb), classgrade.NOT_YET))
+        ungraded = {n: outcomes.STATUS_TEXT[o.status] for n, o in per_nb.items()
+                    if o.status != outcomes.GRADED}
+        ungraded.update(dict.fromkeys(outcomes.not_graded_yet(per_nb), outcomes.NOT_YET))
         who = identity(course / "autograded" / student / paths.ASSIGNMENT / "parte1_numpy.ipynb")
         if not any(who.values()):
             who = identity(course / "submitted" / student / paths.ASSIGNMENT / "parte1_numpy.ipynb")
@@ -108,7 +108,7 @@ def rows(course: Path) -> tuple[list[str], list[dict[str, str]]]:
                "firma_1": who["firma_mecanografiada_1"], "carne_2": who["carne_2"],
                "firma_2": who["firma_mecanografiada_2"],
                "estado": "; ".join(f"{n}: {o.line()}" for n, o in sorted(per_nb.items())
-                                   if o.status != classgrade.GRADED or o.review)
+                                   if o.status != outcomes.GRADED or o.review)
                or ("calificado" if student in marks else "sin calificar"),
                "entregado": when.astimezone(policy.due.tzinfo).isoformat(" ", "minutes") if when else "",
                "dias_tarde": str(policy.days_late(when))}

@@ -41,7 +41,7 @@ class Submission:
 
     ``cells``: {grade_id: (score, max_score)} of the required cells (extra credit not
     included); ``score`` is None for a cell that still waits for a manual grade, or that
-    was never graded (its notebook failed: see ``classgrade``).
+    was never graded (its notebook failed: see ``grading/engine.py``).
     ``extra``: {grade_id: (extra credit, bonus points the cell offers)} of the bonus cells
     (``coursetools.bonus``) and of any cell given extra credit in formgrader; the credit is
     None when the cell was never graded.
@@ -150,7 +150,7 @@ def fmt_points(x: float | None) -> str:
 def marks_table(marks: dict[str, Submission], status: dict | None = None) -> str:
     """A text table: one row per student, one column per exercise, and the total.
 
-    ``status`` ({student: {notebook: classgrade.Outcome}}) marks the exercises of a
+    ``status`` ({student: {notebook: outcomes.Outcome}}) marks the exercises of a
     notebook that was not graded with a word instead of a number.
     """
     from .grading.outcomes import GRADED, STATUS_SHORT, not_graded_yet

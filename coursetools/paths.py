@@ -14,3 +14,9 @@ NOTEBOOKS = {"parte1_numpy": "p1", "parte2_pytorch": "p2"}  # notebook -> grade_
 PART_OF = {prefix: name for name, prefix in NOTEBOOKS.items()}  # grade_id prefix -> notebook
 GRADING = "grading"  # folder under a course (git-ignored): status, verdicts, logs, work files
 IDENTITY_CELL = "p1_e0_solution"  # carnés and typed signatures of both partners
+
+
+def submitted_students(course: Path) -> list[str]:
+    """Students with a ``submitted/<student>/lab2`` folder, sorted."""
+    return sorted(p.parent.name for p in (course / "submitted").glob(f"*/{ASSIGNMENT}")
+                  if p.is_dir())

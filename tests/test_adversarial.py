@@ -2,7 +2,7 @@
 
 The attacks are example students (``examples/class.json``, group ``ataques``),
 built from the release like every other example. They run only after
-``coursetools.sandbox.self_test`` shows that the memory, process and network
+``coursetools.grading.sandbox.self_test`` shows that the memory, process and network
 limits hold here, so a failure cannot take the machine down.
 """
 
@@ -14,7 +14,8 @@ import shutil
 import psutil
 import pytest
 
-from coursetools import classgrade, course as steps, examples, grade_ids, gradebook, paths, sandbox
+from coursetools import course as steps, examples, grade_ids, gradebook, paths
+from coursetools.grading import engine, sandbox
 from test_grading import EXPECTED_LOSSES, full_points, scores
 
 ATTACKERS = sorted(s for s, spec in examples.roster().items()  # "suite": graded by another test file
@@ -74,13 +75,13 @@ def test_no_other_students_row_or_file_changed(attacked):
 
 
 def test_every_attacker_has_one_line_per_notebook_and_the_class_run_completed(attacked):
-    table = classgrade.outcome_table(attacked["outcomes"])
+    table = engine.outcome_table(attacked["outcomes"])
     assert all(student in table for student in ATTACKERS)
     assert set(attacked["outcomes"]) == set(ATTACKERS)
     for student in ATTACKERS:  # Part 2, handed in or not, is untouched by Part 1's attacks
         assert set(attacked["outcomes"][student]) == set(paths.NOTEBOOKS)
         assert attacked["outcomes"][student]["parte2_pytorch"].status == (
-            classgrade.GRADED if "parte2_pytorch" in _handed_in(student) else classgrade.MISSING)
+            engine.GRADED if "parte2_pytorch" in _handed_in(student) else engine.MISSING)
 
 
 def test_reading_the_course_and_writing_the_gradebook_finds_nothing(course, attacked):
@@ -120,40 +121,40 @@ def test_a_fork_bomb_slows_its_own_notebook_only(attacked):
     # hits the wall-clock limit, the verdict does, or both finish. It never gains a
     # mark it did not earn, and its processes die.
     status, detail = _status(attacked, "ataque_bomba_fork")["parte1_numpy"]
-    if status == classgrade.GRADED:
+    if status == engine.GRADED:
         # its processes die with the kernel's pid namespace; any left in its cgroups are
         # killed by the pool and named
         assert detail == "" or detail.endswith("procesos seguían vivos al terminar: eliminados"), detail
         _assert_points(attacked, "ataque_bomba_fork", {"p1_e9_bonus_pool_backward": 0})
-    elif status == classgrade.TIMEOUT:
+    elif status == engine.TIMEOUT:
         assert detail.startswith(f"detenido a los {TIMEOUT} s"), detail
         assert all(scores(attacked["marks"]["ataque_bomba_fork"])[c] is None for c in PART1)
     else:  # the verdict's worker could not start, or the kernel stopped answering in time
-        assert status == classgrade.FAILED and ("verificación externa imposible" in detail
+        assert status == engine.FAILED and ("verificación externa imposible" in detail
                                                 or "timed out" in detail), detail
         assert all(scores(attacked["marks"]["ataque_bomba_fork"])[c] is None for c in PART1)
 
 
 def test_a_memory_bomb_fails_its_notebook_with_the_reason(attacked):
     status, detail = _status(attacked, "ataque_bomba_memoria")["parte1_numpy"]
-    assert status == classgrade.FAILED and detail.startswith("memoria agotada (límite 3.0 GB)")
+    assert status == engine.FAILED and detail.startswith("memoria agotada (límite 3.0 GB)")
     assert all(scores(attacked["marks"]["ataque_bomba_memoria"])[c] is None for c in PART1)
 
 
 def test_os_exit_fails_its_notebook_and_gains_nothing(attacked):
     status, detail = _status(attacked, "ataque_os_exit")["parte1_numpy"]
-    assert status == classgrade.FAILED and "Kernel died" in detail
+    assert status == engine.FAILED and "Kernel died" in detail
     assert all(scores(attacked["marks"]["ataque_os_exit"])[c] is None for c in PART1)
 
 
 def test_a_cell_sleeping_past_the_time_out_is_interrupted(attacked):
-    assert _status(attacked, "ataque_dormir")["parte1_numpy"] == (classgrade.GRADED, "")
+    assert _status(attacked, "ataque_dormir")["parte1_numpy"] == (engine.GRADED, "")
     _assert_points(attacked, "ataque_dormir", {"p1_e9_bonus_pool_backward": 0})
 
 
 def test_a_flood_of_output_is_trimmed(course, attacked):
     assert _status(attacked, "ataque_inunda_salida")["parte1_numpy"] == \
-        (classgrade.GRADED, "salidas de más de 256 KB recortadas")
+        (engine.GRADED, "salidas de más de 256 KB recortadas")
     _assert_points(attacked, "ataque_inunda_salida", {"p1_e9_bonus_pool_backward": 0})
     graded = course / "autograded" / "ataque_inunda_salida" / paths.ASSIGNMENT / "parte1_numpy.ipynb"
     assert graded.stat().st_size < 2 * 2**20
@@ -181,7 +182,7 @@ def test_faked_checks_get_the_trusted_points(course, attacked, student, review):
     _assert_points(attacked, student, EXPECTED_LOSSES["bug_stride_ignored"])
     outcome = attacked["outcomes"][student]["parte1_numpy"]
     assert (outcome.status, outcome.review) == (
-        classgrade.GRADED, f"la verificación externa corrige {review}" if review else "")
+        engine.GRADED, f"la verificación externa corrige {review}" if review else "")
     nb = nbformat.read(course / "autograded" / student / paths.ASSIGNMENT / "parte1_numpy.ipynb",
                        as_version=4)
     cell = next(c for c in nb.cells
@@ -273,5 +274,5 @@ def test_part2_faked_checks_get_the_trusted_points_and_a_review_flag(attacked, s
     # the student's objects stay in its process and answer with plain data.
     _assert_points(attacked, student, EXPECTED_LOSSES[honest])
     outcome = attacked["outcomes"][student]["parte2_pytorch"]
-    assert (outcome.status, outcome.review) == (classgrade.GRADED, "la verificación externa corrige " + review)
+    assert (outcome.status, outcome.review) == (engine.GRADED, "la verificación externa corrige " + review)
     assert attacked["outcomes"][student]["parte1_numpy"].review == ""

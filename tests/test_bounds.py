@@ -18,9 +18,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from coursetools import classgrade, course as steps, examples, gradebook, output_limits, paths, sandbox
-from coursetools.verdict import ReplyLimits, VerdictError, read_reply
-from coursetools.verdict_worker import pack
+from coursetools import course as steps, examples, gradebook, output_limits, paths
+from coursetools.grading import engine, sandbox
+from coursetools.grading.verdict import ReplyLimits, VerdictError, read_reply
+from coursetools.grading.verdict_worker import pack
 
 ATTACKERS = sorted(s for s, spec in examples.roster().items() if spec.get("suite") == "bounds")
 # Wall-clock seconds per notebook, the verdict included. Under the verdict's per-call limit
@@ -161,17 +162,17 @@ def test_every_bounds_attacker_has_its_outcome(bounded):
     # Part 1 only (Part 2 is not handed in, to keep this file fast).
     assert set(bounded["outcomes"]) == set(ATTACKERS)
     for student in ATTACKERS:
-        assert _status(bounded, student, "parte2_pytorch") == (classgrade.MISSING, "falta parte2_pytorch.ipynb")
+        assert _status(bounded, student, "parte2_pytorch") == (engine.MISSING, "falta parte2_pytorch.ipynb")
 
 
 @pytest.mark.e2e
 def test_a_reply_declaring_a_huge_array_fails_the_verdict_and_memory_stays_small(bounded):
     assert _status(bounded, "ataque_respuesta_enorme") == (
-        classgrade.FAILED,
+        engine.FAILED,
         "verificación externa imposible: respuesta rechazada: la matriz 'a0' declara (436207616,) "
         "de float64, 3.25 GiB en total (límite 256.0 MB)")
     assert _unmarked(bounded, "ataque_respuesta_enorme")
-    log = (bounded["course"] / classgrade.GRADING / "logs" /
+    log = (bounded["course"] / engine.GRADING / "logs" /
            f"ataque_respuesta_enorme.{PART1}.verdict.log").read_text(encoding="utf-8")
     peak = int(re.search(r"memoria máxima del proceso de confianza: (\d+) bytes", log).group(1))
     assert 0 < peak < 1 * 2**30  # the reply's array was never allocated
@@ -180,13 +181,13 @@ def test_a_reply_declaring_a_huge_array_fails_the_verdict_and_memory_stays_small
 @pytest.mark.e2e
 def test_a_verdict_sleeping_per_call_stops_at_the_notebooks_wall_clock_limit(bounded):
     assert _status(bounded, "ataque_verificacion_lenta") == (
-        classgrade.TIMEOUT, f"detenido a los {TIMEOUT} s (verificación externa)")
+        engine.TIMEOUT, f"detenido a los {TIMEOUT} s (verificación externa)")
     assert _unmarked(bounded, "ataque_verificacion_lenta")
 
 
 @pytest.mark.e2e
 def test_writing_gigabytes_fills_only_bounded_tmpfs_counted_in_memory(bounded):
-    assert _status(bounded, "ataque_llena_disco") == (classgrade.GRADED, "")
+    assert _status(bounded, "ataque_llena_disco") == (engine.GRADED, "")
     assert _full_marks(bounded, "ataque_llena_disco")
     nb = nbformat.read(_graded(bounded, "ataque_llena_disco"), as_version=4)
     cell = next(c for c in nb.cells
@@ -203,7 +204,7 @@ def test_writing_gigabytes_fills_only_bounded_tmpfs_counted_in_memory(bounded):
 @pytest.mark.e2e
 def test_a_60_mb_image_is_cut_from_the_graded_notebook_and_the_feedback(bounded):
     assert _status(bounded, "ataque_imagen_enorme") == (
-        classgrade.GRADED, "imagen de 60.0 MB omitida: límite 5 MB por salida")
+        engine.GRADED, "imagen de 60.0 MB omitida: límite 5 MB por salida")
     assert _full_marks(bounded, "ataque_imagen_enorme")
     graded = _graded(bounded, "ataque_imagen_enorme")
     assert graded.stat().st_size < 2 * 2**20

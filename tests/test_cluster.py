@@ -24,7 +24,8 @@ import psutil
 import pytest
 
 from conftest import make_course
-from coursetools import classgrade, course as steps, examples, gradebook, nbgrader_cli, paths
+from coursetools import course as steps, examples, gradebook, nbgrader_cli, paths
+from coursetools.grading import engine
 
 pytestmark = pytest.mark.e2e
 
@@ -105,7 +106,7 @@ def test_a_class_graded_on_the_cluster_gets_the_local_points_though_a_worker_is_
     def kill_a_worker_once_a_student_is_back():
         status = root / paths.GRADING / "status.json"
         while not killed.is_set():
-            if status.exists() and classgrade.read_status(root):
+            if status.exists() and engine.read_status(root):
                 _kill(cluster.workers[0])
                 killed.set()
             time.sleep(0.5)
@@ -145,7 +146,7 @@ def test_a_worker_whose_sandbox_does_not_hold_refuses_to_grade(tmp_path):
     finally:
         broken.stop()
     for outcome in outcomes["perfecto"].values():
-        assert outcome.status == classgrade.FAILED
+        assert outcome.status == engine.FAILED
         assert outcome.detail.startswith("no se pudo calificar en el clúster: SandboxError: "
                                          "the grading sandbox does not hold on this machine "
                                          "(bubblewrap is not installed"), outcome.detail

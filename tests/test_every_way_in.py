@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from conftest import make_course
-from coursetools import course as steps, examples, gradebook, nbgrader_cli, paths, sandbox
+from coursetools import course as steps, examples, gradebook, nbgrader_cli, paths
+from coursetools.grading import sandbox
 from test_grading import EXPECTED_LOSSES, full_points, scores
 from test_adversarial import BONUS_RESTORED
 

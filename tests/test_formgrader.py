@@ -39,7 +39,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import make_course
-from coursetools import classgrade, course as steps, examples, gradebook, nbgrader_cli, paths
+from coursetools import course as steps, examples, gradebook, nbgrader_cli, paths
+from coursetools.grading import engine
 from test_feedback import visible_text
 from test_grading import full_points, scores
 
@@ -67,7 +68,7 @@ def graded(tmp_path_factory) -> Path:
     examples.build_class(course, [STUDENT])
     outcomes = steps.autograde(course, [STUDENT], workers=1, progress=False)
     assert {nb: o.status for nb, o in outcomes[STUDENT].items()} == {
-        nb: classgrade.GRADED for nb in paths.NOTEBOOKS}
+        nb: engine.GRADED for nb in paths.NOTEBOOKS}
     return course
 
 

@@ -265,14 +265,14 @@ def test_the_verdicts_worker_sends_the_students_frame_back_and_the_message_match
     import subprocess
     from pathlib import Path
 
-    from coursetools import verdict
-    from coursetools.verdict_worker import ERROR, encode, pack, unpack
+    from coursetools.grading import verdict
+    from coursetools.grading.verdict_worker import ERROR, encode, pack, unpack
 
     root = Path(__file__).resolve().parents[1]
     cells = [{"id": "setup", "source": "import numpy as np", "number": 1},
              {"id": "p1_e3_solution", "source": STUDENT_CELL, "number": 12}]
     (tmp_path / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(root / "coursetools" / "verdict_worker.py"),
+    proc = subprocess.Popen([sys.executable, str(root / "coursetools" / "grading" / "verdict_worker.py"),
                              str(tmp_path / "cells.json")], cwd=root, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
@@ -311,7 +311,7 @@ def test_the_verdicts_worker_sends_the_students_frame_back_and_the_message_match
 def test_the_worker_numbers_cells_as_nbgrader_runs_them():
     import nbformat
 
-    from coursetools import verdict
+    from coursetools.grading import verdict
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("texto"),

@@ -13,7 +13,8 @@ import csv
 import pytest
 
 from conftest import make_course
-from coursetools import classgrade, collect, course as steps, examples, gradebook, paths
+from coursetools import collect, course as steps, examples, gradebook, paths
+from coursetools.grading import engine
 
 pytestmark = pytest.mark.e2e
 
@@ -32,15 +33,15 @@ def graded(tmp_path_factory):
 def test_the_deep_notebook_is_refused_by_the_limit_it_broke(graded):
     course, outcomes = graded
     deep = outcomes["anidado_profundo"]
-    assert (deep["parte1_numpy"].status, deep["parte1_numpy"].detail) == (classgrade.INVALID, REASON)
-    assert deep["parte2_pytorch"].status == classgrade.MISSING
+    assert (deep["parte1_numpy"].status, deep["parte1_numpy"].detail) == (engine.INVALID, REASON)
+    assert deep["parte2_pytorch"].status == engine.MISSING
     assert collect.inventory(course)["anidado_profundo"][0] == f"parte1_numpy: NO VÁLIDO: {REASON}"
 
 
 def test_the_other_student_is_graded_and_recorded(graded):
     course, outcomes = graded
     assert {nb: o.status for nb, o in outcomes["sin_tocar"].items()} == \
-        {nb: classgrade.GRADED for nb in paths.NOTEBOOKS}
+        {nb: engine.GRADED for nb in paths.NOTEBOOKS}
     marks = gradebook.read_marks(course)
     assert marks["sin_tocar"].cells["p1_e1_visible"] == (0.0, 5.0)
     assert all(marks["anidado_profundo"].cells[c][0] is None

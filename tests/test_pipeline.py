@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import psutil
 import pytest
 
-from coursetools import classgrade, collect, course as steps, examples, export, grade_ids, gradebook, late, paths, points
+from coursetools import collect, course as steps, examples, export, grade_ids, gradebook, late, paths, points
+from coursetools.grading import engine
 
 
 def test_zip_collect_fills_submitted_with_notebooks_and_utc_timestamps(course, class_outcomes):
@@ -25,11 +26,11 @@ def test_zip_collect_fills_submitted_with_notebooks_and_utc_timestamps(course, c
 
 def test_class_autograde_outcomes_say_what_happened_to_each_notebook(class_outcomes):
     status = {(s, nb): o.status for s, per in class_outcomes.items() for nb, o in per.items()}
-    odd = {k: v for k, v in status.items() if v != classgrade.GRADED}
-    assert odd == {("json_roto", "parte1_numpy"): classgrade.INVALID,
-                   ("sin_parte2", "parte2_pytorch"): classgrade.MISSING}
+    odd = {k: v for k, v in status.items() if v != engine.GRADED}
+    assert odd == {("json_roto", "parte1_numpy"): engine.INVALID,
+                   ("sin_parte2", "parte2_pytorch"): engine.MISSING}
     assert len(status) == 2 * len(examples.demo_students())
-    table = classgrade.outcome_table(class_outcomes)
+    table = engine.outcome_table(class_outcomes)
     assert "NO VÁLIDO: parte1_numpy.ipynb no es JSON válido (línea" in table
 
 
@@ -100,7 +101,7 @@ def test_regrading_keeps_manual_grades(course, graded_class):
         gb.db.commit()
     before = gradebook.read_marks(course)
     outcomes = steps.autograde(course, ["bug_pad_slice"], workers=1, progress=False)
-    assert [o.status for o in outcomes["bug_pad_slice"].values()] == [classgrade.GRADED] * 2
+    assert [o.status for o in outcomes["bug_pad_slice"].values()] == [engine.GRADED] * 2
     after = gradebook.read_marks(course)
     assert after["bug_pad_slice"].cells["p1_e8_answer_q1"] == (4.0, 5.0)
     assert after == before
@@ -113,7 +114,7 @@ def test_outer_time_out_kills_a_submission_that_ignores_sigint(course, graded_cl
     outcomes = steps.autograde(course, ["ignora_sigint"], workers=1, timeout=40, progress=False,
                                notebooks=["parte1_numpy"])
     part1 = outcomes["ignora_sigint"]["parte1_numpy"]
-    assert part1.status == classgrade.TIMEOUT and part1.detail == "detenido a los 40 s"
+    assert part1.status == engine.TIMEOUT and part1.detail == "detenido a los 40 s"
     assert 40 <= part1.seconds < 60
     # nothing it started is still running
     leftovers = [p for p in psutil.process_iter(["cmdline"])
@@ -125,10 +126,10 @@ def test_outer_time_out_kills_a_submission_that_ignores_sigint(course, graded_cl
     assert {s: m for s, m in marks.items() if s != "ignora_sigint"} == others
     rows = _csv(course)
     assert rows["ignora_sigint"]["total_parte1_numpy"] == "TIEMPO AGOTADO"
-    assert rows["ignora_sigint"]["total_parte2_pytorch"] == classgrade.NOT_YET
+    assert rows["ignora_sigint"]["total_parte2_pytorch"] == engine.NOT_YET
     # a forgotten student leaves the gradebook, the outcomes, the CSV and the report alike
     assert gradebook.forget_students(course, ["ignora_sigint", "nadie"]) == ["ignora_sigint"]
-    assert "ignora_sigint" not in classgrade.read_status(course)
+    assert "ignora_sigint" not in engine.read_status(course)
     assert "ignora_sigint" not in _csv(course)
     assert "ignora_sigint" not in steps.report_step(course).read_text(encoding="utf-8")
     assert not (course / "grading" / "logs" / "ignora_sigint.parte1_numpy.log").exists()
@@ -209,19 +210,19 @@ def test_one_notebook_graded_while_the_other_is_not_due(tmp_path):
     examples.build_class(course, ["sin_parte2"])
     outcomes = steps.autograde(course, ["sin_parte2"], workers=1, progress=False,
                                notebooks=["parte1_numpy"])
-    assert {nb: o.status for nb, o in outcomes["sin_parte2"].items()} == {"parte1_numpy": classgrade.GRADED}
+    assert {nb: o.status for nb, o in outcomes["sin_parte2"].items()} == {"parte1_numpy": engine.GRADED}
     cells = gradebook.read_marks(course)["sin_parte2"].cells
     assert all(score is None for g, (score, _) in cells.items() if g.startswith("p2_"))  # not graded
     assert cells["p1_e1_visible"] == (5.0, 5.0)
     row = {r["estudiante"]: r for r in export.rows(course)[1]}["sin_parte2"]
-    assert (row["p2_e1"], row["total_parte2_pytorch"]) == (classgrade.NOT_YET, classgrade.NOT_YET)
+    assert (row["p2_e1"], row["total_parte2_pytorch"]) == (engine.NOT_YET, engine.NOT_YET)
     with pytest.raises(ValueError, match="choose among parte1_numpy, parte2_pytorch"):
         steps.autograde(course, ["sin_parte2"], notebooks=["parte3"])
 
     outcomes = steps.autograde(course, ["sin_parte2"], workers=1, progress=False,
                                notebooks=["parte2_pytorch"])
-    assert classgrade.read_status(course)["sin_parte2"]["parte1_numpy"].status == classgrade.GRADED
-    assert outcomes["sin_parte2"]["parte2_pytorch"].status == classgrade.MISSING
+    assert engine.read_status(course)["sin_parte2"]["parte1_numpy"].status == engine.GRADED
+    assert outcomes["sin_parte2"]["parte2_pytorch"].status == engine.MISSING
     page = steps.report_step(course).read_text(encoding="utf-8")
     unrated = page.split("Sin entregas (nadie entregó ese notebook o ninguno se pudo calificar): ")[1]
     part2 = grade_ids.exercise_order({grade_ids.exercise_of(g) for g in cells if g.startswith("p2_")})

@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from coursetools import classgrade, course as steps, examples, gradebook, safetext
+from coursetools import course as steps, examples, gradebook, safetext
+from coursetools.grading import engine
 
 ESC_FIELD = "\x1b[2J\x1b[H\x1b]0;ok\x07\u202e4"          # examples/class.json, ataque_escape
 ESC_SHOWN = "\\x1b[2J\\x1b[H\\x1b]0;ok\\x07\\u202e4"      # what the terminal gets instead
@@ -90,8 +91,8 @@ def test_escape_sequences_in_a_notebook_reach_the_terminal_escaped(texts):
                 f"Unsupported nbformat version {ESC_SHOWN}")
     assert texts["inventory"]["ataque_escape"][0] == expected
     outcome = texts["outcomes"]["ataque_escape"]["parte1_numpy"]
-    assert outcome.status == classgrade.INVALID
-    table = classgrade.outcome_table(texts["outcomes"])
+    assert outcome.status == engine.INVALID
+    table = engine.outcome_table(texts["outcomes"])
     line = next(l for l in table.splitlines() if l.startswith("ataque_escape"))
     assert re.split(r"\s{2,}", line)[:3] == [
         "ataque_escape", "NO VÁLIDO: parte1_numpy.ipynb no se puede leer como notebook: "

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-KERNEL_MANAGER = "coursetools.sandbox.SandboxedKernelManager"
+KERNEL_MANAGER = "coursetools.grading.sandbox.SandboxedKernelManager"
 PLAIN_KERNEL_MANAGER = "jupyter_client.manager.AsyncKernelManager"
 _PRE = "coursetools.grading.preprocessors."
 

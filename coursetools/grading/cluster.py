@@ -13,7 +13,7 @@ machine with the course folder) and a worker:
   student and refuses to grade when a limit does not hold (the task fails with
   that line: never unsandboxed grading), writes the bundle and the submission into
   a private temporary course folder, grades each notebook there exactly as the
-  local pool does (``classgrade.grade_notebook``: nbgrader in its own process,
+  local pool does (``engine.grade_notebook``: nbgrader in its own process,
   sandboxed kernel, trusted verdict, private SQLite gradebook), and returns plain
   data: each notebook's outcome, its private gradebook's bytes, the graded
   notebooks, the verdict records and nbgrader's logs;
@@ -60,7 +60,7 @@ def course_bundle(course: Path, template: Path) -> dict[str, bytes]:
 
 
 def submission_files(staged: Path, student: str) -> dict[str, bytes]:
-    """The staged notebooks and timestamp of one student (see ``classgrade.stage``)."""
+    """The staged notebooks and timestamp of one student (see ``engine.stage``)."""
     return _files_under(staged / student / paths.ASSIGNMENT, f"submitted/{student}/{paths.ASSIGNMENT}")
 
 
@@ -79,7 +79,7 @@ def grade_student(bundle: dict[str, bytes], student: str, submission: dict[str, 
                   notebooks: list[str], timeout: float, sandboxed: bool) -> dict:
     """Worker side: grade ``notebooks`` of one student in a private course folder; return
     {"results": [{"outcome": dict, "db": bytes | None}], "files": {course path: bytes}}."""
-    from .. import classgrade, sandbox
+    from . import engine, sandbox
 
     if sandboxed:
         sandbox.require_self_test()  # once per worker process; SandboxError: nothing runs
@@ -89,12 +89,12 @@ def grade_student(bundle: dict[str, bytes], student: str, submission: dict[str, 
         _write(root, submission)
         work = root / paths.GRADING / "work"
         work.mkdir(parents=True, exist_ok=True)
-        settings = classgrade.Settings(  # the font cache: built once per worker process
+        settings = engine.Settings(  # the font cache: built once per worker process
             work=work, template=root / "grading" / "template.db", timeout=timeout, sandboxed=sandboxed,
             matplotlib_cache=Path(sandbox.own_matplotlib_cache()) if sandboxed else None)
-        classgrade.stage(root, student, settings.staged)
+        engine.stage(root, student, settings.staged)
         results = []
-        for outcome, db in classgrade.grade_student_notebooks(root, student, notebooks, settings):
+        for outcome, db in engine.grade_student_notebooks(root, student, notebooks, settings):
             results.append({"outcome": asdict(outcome), "db": db.read_bytes() if db else None})
         files = {}
         for folder, prefix in ((root / "autograded" / student, f"autograded/{student}"),
@@ -110,7 +110,7 @@ def grade_student(bundle: dict[str, bytes], student: str, submission: dict[str, 
 
 def receive(course: Path, work: Path, student: str, answer: dict) -> list[tuple[Outcome, Path | None]]:
     """Coordinator side: write what a worker sent back into the course; return the outcomes
-    and the private gradebooks (written into ``work``) for ``classgrade``'s merge."""
+    and the private gradebooks (written into ``work``) for ``engine``'s merge."""
     allowed = (f"autograded/{student}/", f"{paths.GRADING}/verdicts/{student}/",
                f"{paths.GRADING}/logs/{student}.")
     files = answer["files"]
@@ -133,7 +133,7 @@ def receive(course: Path, work: Path, student: str, answer: dict) -> list[tuple[
 def grade_on_cluster(course: Path, students: list[str], notebooks: list[str], settings,
                      scheduler: str):
     """Grade ``students`` on the Dask cluster at ``scheduler``; yield (student, [(Outcome, db)])
-    as each student completes (``settings``: the coordinator's ``classgrade.Settings``)."""
+    as each student completes (``settings``: the coordinator's ``engine.Settings``)."""
     from distributed import Client, as_completed
 
     from ..safetext import failure_line

@@ -8,7 +8,7 @@ imports them once per class run; each notebook's job is a fork of it that joins
 its cgroups, starts its own session, sends its output to the job's log and runs
 nbgrader's own command-line entry point in-process, with the same arguments and
 the same ``nbgrader_config.py`` as the command would. The verdict the job starts
-is in turn a fork of the job (``coursetools.verdict.run_verdict``), so it starts
+is in turn a fork of the job (``coursetools.grading.verdict.run_verdict``), so it starts
 with everything imported too. Nothing a student wrote runs in these processes:
 the kernel and the verdict's worker are fresh sandboxed processes as before.
 
@@ -31,7 +31,7 @@ from ..nbgrader_cli import start as start_command
 # What the server imports once (names only: a module missing here is imported by the job).
 PRELOAD = ["nbgrader.apps.nbgraderapp", "nbgrader.preprocessors", "nbclient", "jupyter_client",
            "nbformat", "sqlalchemy", "IPython.core.interactiveshell", "numpy", "torch", "torchvision",
-           "coursetools.grading.preprocessors", "coursetools.verdict", "coursetools.sandbox"]
+           "coursetools.grading.preprocessors", "coursetools.grading.verdict", "coursetools.grading.sandbox"]
 
 _LOCK = threading.Lock()
 _CONTEXT = None

@@ -11,7 +11,7 @@ Autograde chain (runs the notebook in the sandboxed kernel), after ``Execute``:
 
 - ``TrimOutputs``: outputs bounded (``coursetools.output_limits``), with a note of what was cut.
 - ``TrustedVerdict`` (after ``SaveAutoGrades``): the test cells, hidden ones
-  included, run on the trusted side (``coursetools.verdict``) and their points
+  included, run on the trusted side (``coursetools.grading.verdict``) and their points
   replace the kernel's in the gradebook; each hidden test cell's output becomes
   one line with its result. Where a visible cell's points differ, the notebook is
   flagged and the difference is written to ``grading/verdicts/<student>/<notebook>.json``.
@@ -100,10 +100,10 @@ class VerdictUnavailable(RuntimeError):
 def run_verdict(course: Path, student: str, notebook: str,
                 deadline: float) -> tuple[dict[str, float], dict[str, float]]:
     """({grade_id: points}, {grade_id: bonus points}) of one notebook from
-    ``coursetools.verdict.run_verdict``, stopped at ``deadline`` (epoch seconds); its log goes
+    ``coursetools.grading.verdict.run_verdict``, stopped at ``deadline`` (epoch seconds); its log goes
     to ``grading/logs/``."""
-    from .. import sandbox
-    from ..verdict import VerdictLimits, run_verdict as run_trusted
+    from . import sandbox
+    from .verdict import VerdictLimits, run_verdict as run_trusted
 
     answer = run_trusted(course, student, notebook, VerdictLimits(), deadline,
                          sandbox.job_tag("verdict", student, notebook))

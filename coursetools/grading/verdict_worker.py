@@ -1,6 +1,6 @@
 """The untrusted half of the trusted verdict: runs a student's code and answers requests with data.
 
-Started by ``coursetools.verdict`` inside the sandbox (``coursetools.sandbox``),
+Started by ``coursetools.grading.verdict`` inside the sandbox (``coursetools.grading.sandbox``),
 with the cells to run in a JSON file given as the first argument. It runs them
 in an IPython shell, then serves requests on the stdout it was started with:
 call a function of the student's (or an object it returned before), read an
@@ -21,7 +21,7 @@ attributes, optimizer state) goes back as plain data too. The student's prints
 go to /dev/null.
 
 This file is copied into the sandbox on its own: it imports nothing of
-``coursetools``. Its encoding rules are the ones of ``coursetools.verdict``.
+``coursetools``. Its encoding rules are the ones of ``coursetools.grading.verdict``.
 """
 
 import io

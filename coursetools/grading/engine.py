@@ -26,30 +26,25 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import gradebook, nbgrader_cli, paths, sandbox
-from .grading import chain, notebook_bounds, preloaded
-from .grading.limits import LIMITS
-from .grading.preprocessors import verdict_file
-from .safetext import failure_line, for_terminal
+from .. import gradebook, nbgrader_cli, paths
+from ..paths import submitted_students
+from ..safetext import failure_line, for_terminal
+from . import chain, notebook_bounds, preloaded, sandbox
+from .limits import LIMITS
+from .preprocessors import verdict_file
 
 GRADING = paths.GRADING
 
 VERDICT_MARGIN = 5.0  # seconds between the verdict's deadline and the job's kill
 
 # How a notebook's grading ended: owned by grading/outcomes.py (re-exported here).
-from .grading.outcomes import (FAILED, GRADED, INVALID, MISSING, NOT_YET, STATUS_SHORT,  # noqa: E402,F401
+from .outcomes import (FAILED, GRADED, INVALID, MISSING, NOT_YET, STATUS_SHORT,  # noqa: E402,F401
                                STATUS_TEXT, TIMEOUT, Outcome, not_graded_yet, read_status)
-from .grading.outcomes import write_status as _write_status  # noqa: E402
+from .outcomes import write_status as _write_status  # noqa: E402
 
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def submitted_students(course: Path) -> list[str]:
-    """Students with a ``submitted/<student>/lab2`` folder, sorted."""
-    return sorted(p.parent.name for p in (course / "submitted").glob(f"*/{paths.ASSIGNMENT}")
-                  if p.is_dir())
 
 
 def _error_line(log: str) -> str:
@@ -90,7 +85,7 @@ class Settings:
     work: Path                      # grading/work: template db, staged submissions, private dbs
     template: Path                  # gradebook template (see make_template)
     timeout: float = LIMITS.notebook_seconds  # wall-clock seconds per notebook (kernel + verdict)
-    sandboxed: bool = True          # kernel in coursetools.sandbox, points from the trusted verdict
+    sandboxed: bool = True          # kernel in coursetools.grading.sandbox, points from the trusted verdict
     memory_bytes: int = LIMITS.memory_bytes  # per kernel (and per nbgrader process)
     max_pids: int = LIMITS.max_pids  # processes and threads per kernel
     text_bytes: int = LIMITS.text_bytes  # text kept per output field in the graded notebook
@@ -262,7 +257,7 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
     """Autograde the students (default: every ``submitted/`` folder); return their outcomes.
 
     ``timeout`` is the wall-clock limit in seconds for one notebook of one student;
-    ``sandboxed`` runs each kernel in ``coursetools.sandbox`` (after a self-test of its limits);
+    ``sandboxed`` runs each kernel in ``coursetools.grading.sandbox`` (after a self-test of its limits);
     ``notebooks``: only these notebooks (default: all; e.g. only Part 1 while Part 2 is not
     due), the others' grades and status are kept as they are; ``scheduler``: the address of a
     Dask scheduler (``tcp://HOST:8786``) whose workers grade instead of this machine
@@ -309,7 +304,7 @@ def autograde_class(course: Path, students: list[str] | None = None, workers: in
     def graded_students():
         """(student, [(Outcome, private db)]) as each student completes."""
         if scheduler:
-            from .grading import cluster
+            from . import cluster
 
             staged = []
             for student in students:

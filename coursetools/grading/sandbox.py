@@ -1,7 +1,7 @@
 """The student's kernel in a sandbox: bubblewrap, an unprivileged uid and cgroup limits.
 
 nbgrader runs each submission's notebook in a Jupyter kernel with the
-instructor's rights. During the class autograde (``coursetools.classgrade``)
+instructor's rights. During the class autograde (``coursetools.grading.engine``)
 the kernel is started by ``SandboxedKernelManager`` instead, which wraps the
 kernel command as
 
@@ -46,8 +46,8 @@ from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 
-from .grading.limits import LIMITS
-from .nbgrader_cli import in_cgroups
+from ..nbgrader_cli import in_cgroups
+from .limits import LIMITS
 from traitlets import Float, Int, List, Unicode, default
 
 NOBODY = 65534
@@ -192,7 +192,7 @@ def kernel_env(parent_env: dict[str, str], scratch: str) -> dict[str, str]:
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel runs in the sandbox described in the module docstring.
 
-    The class pool (``coursetools.classgrade``) makes each notebook's cgroups and
+    The class pool (``coursetools.grading.engine``) makes each notebook's cgroups and
     passes them through the environment (ENV_*) after one self-test for the whole
     run. Started any other way (plain ``nbgrader autograde``, formgrader's
     "Autograde" button), the manager does that itself: it runs the self-test once

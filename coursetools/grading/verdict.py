@@ -28,7 +28,7 @@ over a limit, unreadable or late makes the whole verdict fail (``VerdictError``)
 a fork of nbgrader's process that joins cgroups of its own (the student's process
 joins others) and stops both at the notebook's deadline; it returns
 ``{"points": {grade_id: points}}`` or ``{"error": reason, "timed_out": bool}``.
-``python -m coursetools.verdict COURSE STUDENT NOTEBOOK`` prints the same as JSON
+``python -m coursetools.grading.verdict COURSE STUDENT NOTEBOOK`` prints the same as JSON
 (for debugging one notebook by hand).
 """
 
@@ -56,9 +56,10 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from . import paths, sandbox
-from .grading.limits import LIMITS, megabytes
-from .points import KEY as COURSE_METADATA
+from .. import paths
+from ..points import KEY as COURSE_METADATA
+from . import sandbox
+from .limits import LIMITS, megabytes
 from .verdict_worker import (ERROR, KEPT, OBJECT, REF, TENSOR, decode, encode, pack,
                              random_state_message, set_random_state)
 
@@ -610,7 +611,7 @@ def answer(course: Path, student: str, notebook: str, groups: list[Path],
 
 
 def main(argv=None) -> int:
-    """``python -m coursetools.verdict COURSE STUDENT NOTEBOOK``: the verdict as JSON on stdout
+    """``python -m coursetools.grading.verdict COURSE STUDENT NOTEBOOK``: the verdict as JSON on stdout
     (the student's process in the cgroups named by $LAB2_SANDBOX_CGROUPS)."""
     course, student, notebook = (argv or sys.argv[1:])[:3]
     groups = [Path(g) for g in os.environ.get(sandbox.ENV_CGROUPS, "").split(os.pathsep) if g]
