@@ -241,7 +241,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         """What of the autograded folder the kernel may see: the names ``source/lab2`` holds."""
         if not self.course_root:
             return None
-        from .paths import ASSIGNMENT
+        from ..paths import ASSIGNMENT
 
         source = Path(self.course_root) / "source" / ASSIGNMENT
         return {p.name for p in source.iterdir()} if source.is_dir() else set()
