@@ -76,9 +76,9 @@ class Cluster:
 
     def _start(self, folder: Path, cmd: list[str], env: dict | None) -> subprocess.Popen:
         folder.mkdir(parents=True)
-        proc = subprocess.Popen(cmd, cwd=folder, env=env or nbgrader_cli.environment(),
-                                stdout=subprocess.DEVNULL, stderr=open(folder / "log.txt", "w"),
-                                start_new_session=True)
+        with open(folder / "log.txt", "w") as log:  # the child keeps its own copy of the file
+            proc = subprocess.Popen(cmd, cwd=folder, env=env or nbgrader_cli.environment(),
+                                    stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
         self.procs.append(proc)
         return proc
 

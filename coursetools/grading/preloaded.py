@@ -30,7 +30,8 @@ from ..nbgrader_cli import start as start_command
 
 # What the server imports once (names only: a module missing here is imported by the job).
 PRELOAD = ["nbgrader.apps.nbgraderapp", "nbgrader.preprocessors", "nbclient", "jupyter_client",
-           "nbformat", "sqlalchemy", "IPython.core.interactiveshell", "numpy", "torch", "torchvision",
+           "nbformat", "sqlalchemy", "IPython.core.interactiveshell", "numpy", "matplotlib.pyplot",
+           "torch", "torchvision",
            "coursetools.grading.preprocessors", "coursetools.grading.verdict", "coursetools.grading.sandbox"]
 
 _LOCK = threading.Lock()

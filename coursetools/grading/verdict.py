@@ -60,7 +60,7 @@ from .. import paths
 from ..points import KEY as COURSE_METADATA
 from . import sandbox
 from .limits import LIMITS, megabytes
-from .verdict_worker import (ERROR, KEPT, OBJECT, REF, TENSOR, decode, encode, pack,
+from .verdict_worker import (ERROR, IMAGE_TYPES, KEPT, OBJECT, REF, TENSOR, decode, encode, pack,
                              random_state_message, set_random_state)
 
 # Fixed cells that only show something (figures, timings, training, the summary): no test needs them.
@@ -553,6 +553,8 @@ def trusted_points(course: Path, student: str, notebook: str, groups: list[Path]
         shell = InteractiveShell.instance()
         shell.reset(new_session=False)
         shell.enable_gui = lambda gui=None: None  # `%matplotlib inline` outside a kernel
+        for mime in IMAGE_TYPES:  # no figure is drawn here: nobody sees this side's outputs
+            shell.display_formatter.formatters[mime].enabled = False
         sys.path.insert(0, str(course / "source" / paths.ASSIGNMENT))  # the trusted cnnlab
         os.chdir(course / "autograded" / student / paths.ASSIGNMENT)   # the photos are found from here
         os.environ["NBGRADER_EXECUTION"] = "autograde"

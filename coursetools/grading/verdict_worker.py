@@ -37,6 +37,7 @@ import types
 import numpy as np
 
 CELL_SECONDS = 20  # a cell of the student's that runs longer is stopped (as nbgrader's time-out)
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "application/pdf")  # not drawn
 FIXED_CELL_SECONDS = 120  # the course's own set-up cells (importing torch on a busy machine)
 ARRAY, SCALAR, TUPLE, ERROR, SUBCLASS = "__array__", "__npscalar__", "__tuple__", "__error__", "__subclass__"
 SAME = "__same__"      # the object returned is one of the arguments (path into them)
@@ -267,6 +268,8 @@ def main():
     signal.signal(signal.SIGALRM, too_long)
     shell = InteractiveShell.instance()
     shell.enable_gui = lambda gui=None: None  # `%matplotlib inline` outside a kernel
+    for mime in IMAGE_TYPES:  # figures are not drawn: nobody sees this process's outputs
+        shell.display_formatter.formatters[mime].enabled = False
     cells = json.loads(open(sys.argv[1], encoding="utf-8").read())
     failures = []
     for cell in cells:
