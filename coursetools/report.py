@@ -12,20 +12,20 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .grading import outcomes
+from .grading.outcomes import GRADED, MISSING, read_status
 from . import export, grade_ids, gradebook, inert, paths
 
 
 def _rates(course: Path):
     marks = gradebook.read_marks(course)
-    status = outcomes.read_status(course)
+    status = read_status(course)
 
     def graded(student, grade_id):
         notebook = grade_ids.notebook_of(grade_id)
         outcomes = status.get(student, {})
         if notebook not in outcomes:  # graded outside the pool (as recorded), or not yet
             return not outcomes
-        return outcomes[notebook].status == outcomes.GRADED
+        return outcomes[notebook].status == GRADED
 
     per_ex: dict[str, list[float]] = {}
     per_hidden: dict[str, list[bool]] = {}
@@ -116,9 +116,9 @@ def write_report(course: Path, target: Path | None = None) -> Path:
           "% de estudiantes con todos los puntos")
 
     missing = [(s, n, o) for s, per in sorted(status.items()) for n, o in per.items()
-               if o.status == outcomes.MISSING]
+               if o.status == MISSING]
     problems = [(s, n, o) for s, per in sorted(status.items()) for n, o in per.items()
-                if o.status not in (outcomes.GRADED, outcomes.MISSING)]
+                if o.status not in (GRADED, MISSING)]
     review = [(s, n, o) for s, per in sorted(status.items()) for n, o in per.items() if o.review]
     worst = sorted(zip(exercises, ex_rates), key=lambda p: p[1])[:3]
     esc = html.escape

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,12 +23,25 @@ def make_course(root: Path) -> Path:
     return root
 
 
+_RELEASED: list[Path] = []  # one course released in this session, copied by released_course
+
+
+def released_course(root: Path) -> Path:
+    """``root`` as ``make_course`` then the release step leave it (gradebook with the assignment,
+    ``release/``, the helper package in ``source/``): a copy of one release made per session."""
+    if not _RELEASED:
+        template = make_course(Path(tempfile.mkdtemp(prefix="lab2-released-")))
+        atexit.register(shutil.rmtree, template, True)
+        course_steps.release_step(template)
+        _RELEASED.append(template)
+    shutil.copytree(_RELEASED[0], root, symlinks=True, dirs_exist_ok=True)
+    return root
+
+
 @pytest.fixture(scope="session")
 def course(tmp_path_factory) -> Path:
     """A course directory whose release was regenerated from source/ by nbgrader."""
-    root = make_course(tmp_path_factory.mktemp("course"))
-    course_steps.release_step(root)
-    return root
+    return released_course(tmp_path_factory.mktemp("course"))
 
 
 @pytest.fixture(scope="session")

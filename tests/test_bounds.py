@@ -124,12 +124,11 @@ def test_outputs_past_the_notebook_budget_are_replaced_and_text_is_cut():
 @pytest.fixture(scope="module")
 def bounded(tmp_path_factory):
     """Outcomes and marks of the bounds attackers, graded in a fresh course of their own."""
-    from conftest import make_course
+    from conftest import released_course
 
     if shutil.which("bwrap") is None:
         pytest.skip("bubblewrap is not installed (.ci/run installs Debian's bubblewrap)")
-    course = make_course(tmp_path_factory.mktemp("bounds"))
-    steps.release_step(course)
+    course = released_course(tmp_path_factory.mktemp("bounds"))
     examples.build_class(course, ATTACKERS)
     outcomes = steps.autograde(course, ATTACKERS, workers=2, timeout=TIMEOUT, progress=False)
     return {"course": course, "outcomes": outcomes, "marks": gradebook.read_marks(course)}

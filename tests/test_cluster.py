@@ -23,7 +23,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import make_course
+from conftest import released_course
 from coursetools import course as steps, examples, gradebook, nbgrader_cli, paths
 from coursetools.grading import engine
 
@@ -98,8 +98,7 @@ def cluster(tmp_path_factory):
 
 def test_a_class_graded_on_the_cluster_gets_the_local_points_though_a_worker_is_lost(
         cluster, graded_class, class_outcomes, tmp_path_factory):
-    root = make_course(tmp_path_factory.mktemp("cluster_course"))
-    steps.release_step(root)
+    root = released_course(tmp_path_factory.mktemp("cluster_course"))
     examples.build_class(root, STUDENTS)
     killed = threading.Event()
 
@@ -139,8 +138,7 @@ def test_a_worker_whose_sandbox_does_not_hold_refuses_to_grade(tmp_path):
     broken = Cluster(tmp_path / "broken", workers=1, env=env)
     try:
         (tmp_path / "course").mkdir()
-        root = make_course(tmp_path / "course")
-        steps.release_step(root)
+        root = released_course(tmp_path / "course")
         examples.build_class(root, ["perfecto"])
         outcomes = steps.autograde(root, ["perfecto"], progress=False, scheduler=broken.address)
     finally:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_course
+from conftest import released_course
 from coursetools import course as steps, examples, gradebook
 from test_grading import full_points, scores
 
@@ -42,8 +42,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def degenerate(tmp_path_factory):
     """(outcomes, marks) of the degenerate students graded in a fresh course."""
-    root = make_course(tmp_path_factory.mktemp("degenerate"))
-    steps.release_step(root)
+    root = released_course(tmp_path_factory.mktemp("degenerate"))
     examples.build_class(root, DEGENERATE)
     outcomes = steps.autograde(root, DEGENERATE, workers=2, progress=False)
     return outcomes, gradebook.read_marks(root)

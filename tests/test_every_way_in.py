@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_course
+from conftest import released_course
 from coursetools import course as steps, examples, gradebook, nbgrader_cli, paths
 from coursetools.grading import sandbox
 from test_grading import EXPECTED_LOSSES, full_points, scores
@@ -48,8 +48,7 @@ def plain_course(tmp_path_factory):
     if shutil.which("bwrap") is None:
         pytest.skip("bubblewrap is not installed (.ci/run installs Debian's bubblewrap)")
     assert sandbox.self_test() == []
-    course = make_course(tmp_path_factory.mktemp("every_way_in"))
-    steps.release_step(course)
+    course = released_course(tmp_path_factory.mktemp("every_way_in"))
     examples.build_class(course, [*PLAIN, FORMGRADER])
     watched = list((course / "source" / paths.ASSIGNMENT).glob("*.ipynb"))
     digests = {p: _digest(p) for p in watched}

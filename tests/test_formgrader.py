@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import make_course
+from conftest import released_course
 from coursetools import course as steps, examples, gradebook, nbgrader_cli, paths
 from coursetools.grading import engine
 from test_feedback import visible_text
@@ -63,8 +63,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> Path:
     """A fresh course where only ``ataque_xss`` was handed in and autograded."""
-    course = make_course(tmp_path_factory.mktemp("formgrader"))
-    steps.release_step(course)
+    course = released_course(tmp_path_factory.mktemp("formgrader"))
     examples.build_class(course, [STUDENT])
     outcomes = steps.autograde(course, [STUDENT], workers=1, progress=False)
     assert {nb: o.status for nb, o in outcomes[STUDENT].items()} == {

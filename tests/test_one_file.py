@@ -12,7 +12,7 @@ import csv
 
 import pytest
 
-from conftest import make_course
+from conftest import released_course
 from coursetools import collect, course as steps, examples, gradebook, paths
 from coursetools.grading import engine
 
@@ -23,8 +23,7 @@ REASON = "parte1_numpy.ipynb anida más de 64 niveles de JSON"
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    course = make_course(tmp_path_factory.mktemp("one_file"))
-    steps.release_step(course)
+    course = released_course(tmp_path_factory.mktemp("one_file"))
     examples.build_class(course, ["anidado_profundo", "sin_tocar"])
     outcomes = steps.autograde(course, ["anidado_profundo", "sin_tocar"], workers=2, progress=False)
     return course, outcomes

@@ -203,10 +203,9 @@ def test_one_notebook_graded_while_the_other_is_not_due(tmp_path):
     """``autograde --notebook parte1_numpy`` grades and records Part 1 only; once the class is
     graded and nobody handed in Part 2, the report names its exercises "sin entregas" instead
     of drawing them at 0 %, and lists the missing notebook apart, not as a failure."""
-    from conftest import make_course
+    from conftest import released_course
 
-    course = make_course(tmp_path)
-    steps.release_step(course)
+    course = released_course(tmp_path)
     examples.build_class(course, ["sin_parte2"])
     outcomes = steps.autograde(course, ["sin_parte2"], workers=1, progress=False,
                                notebooks=["parte1_numpy"])
