@@ -41,8 +41,8 @@ def autograde(course: Path, students: list[str] | None = None, workers: int | No
     if scheduler is None:
         scheduler = gradebook.course_config(course).ClassPool.get("scheduler") or None
     return engine.autograde_class(course, students, workers=workers, timeout=timeout,
-                                      progress=progress, sandboxed=sandboxed, notebooks=notebooks,
-                                      scheduler=scheduler)
+                                  progress=progress, sandboxed=sandboxed, notebooks=notebooks,
+                                  scheduler=scheduler)
 
 
 def feedback(course: Path) -> Path:
