@@ -10,6 +10,7 @@ verdict) while a thread reads ``cpuacct.usage`` of every grading cgroup
 of each kind per notebook: ``grader`` (the nbgrader process), ``kernel`` (the student's
 sandboxed kernel), ``trusted`` (the verdict's trusted process), ``verdict`` (the
 verdict's sandboxed worker), plus the whole run's CPU (this process and its children).
+Every grading cgroup of the machine is read: run it with no other grading beside it.
 """
 
 from __future__ import annotations
