@@ -11,7 +11,7 @@ submission after another, as nbgrader does) and once with
 ``coursetools.grading.engine`` (one process per notebook, N workers, sandbox,
 trusted verdict), and prints seconds and CPU seconds per submission, whether the
 required cells' marks are the same, and the ratio. The pool's CPU is read from
-the grading cgroups (``engine_profile.watch``) plus this process and its waited
+the grading cgroups (``engine_profile.cgroup_cpu``) plus this process and its waited
 children; plain nbgrader's from its process and its kernels. Run it on a machine
 with no other grading. Target (#14) on 2 cores: the pool at least 1.5× faster
 than plain nbgrader, at most 10 CPU s per complete submission.
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import threading
 import tempfile
 import time
 from pathlib import Path
@@ -32,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from conftest import make_course  # noqa: E402
 from coursetools import course, examples, gradebook, nbgrader_cli, paths  # noqa: E402
-from engine_profile import cpu_of_children, watch  # noqa: E402
+from engine_profile import cgroup_cpu, cpu_of_children  # noqa: E402
 from coursetools.grading import engine  # noqa: E402
 
 
@@ -81,15 +80,10 @@ def main():
         print(f"nbgrader autograde (serial): {serial:7.1f} s  {serial / args.students:5.1f} s/submission"
               f"  {serial_cpu / args.students:5.1f} CPU s/submission", flush=True)
 
-        seen: dict[str, float] = {}
-        stop = threading.Event()
-        watcher = threading.Thread(target=watch, args=(seen, stop), daemon=True)
         start, cpu0 = time.perf_counter(), cpu_of_children()
-        watcher.start()
-        outcomes = engine.autograde_class(root, names, workers=args.workers)
+        with cgroup_cpu() as seen:
+            outcomes = engine.autograde_class(root, names, workers=args.workers)
         pool = time.perf_counter() - start
-        stop.set()
-        watcher.join()
         pool_cpu = sum(seen.values()) + cpu_of_children() - cpu0
         graded = sum(o.status == engine.GRADED for per in outcomes.values() for o in per.values())
         pool_marks = gradebook.read_marks(root)

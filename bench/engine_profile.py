@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import resource
 import shutil
 import sys
@@ -48,6 +49,20 @@ def watch(seen: dict, stop: threading.Event) -> None:
         time.sleep(0.1)
 
 
+@contextlib.contextmanager
+def cgroup_cpu():
+    """{job cgroup name: CPU s} of every grading cgroup, read (``watch``) while the block runs."""
+    seen: dict[str, float] = {}
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(seen, stop), daemon=True)
+    thread.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        thread.join()
+
+
 def cpu_of_children() -> float:
     """CPU seconds (user + system) of this process and its waited-for descendants."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -64,32 +79,28 @@ def main():
         make_course(root)
         course.release_step(root)
         examples.build_class(root, students)
-        seen: dict[str, float] = {}
-        stop = threading.Event()
-        thread = threading.Thread(target=watch, args=(seen, stop), daemon=True)
-        cpu0, wall0 = cpu_of_children(), time.perf_counter()
         owner: dict[str, str] = {}  # job cgroup -> notebook (one worker: one notebook at a time)
         grade = engine.grade_notebook
+        cpu0, wall0 = cpu_of_children(), time.perf_counter()
+        with cgroup_cpu() as seen:
 
-        def traced(course_, student, name, settings):
+            def traced(course_, student, name, settings):
+                try:
+                    return grade(course_, student, name, settings)
+                finally:
+                    time.sleep(0.2)  # the watcher's last reading
+                    for group in set(seen) - set(owner):
+                        owner[group] = name
+
+            engine.grade_notebook = traced
             try:
-                return grade(course_, student, name, settings)
+                outcomes = engine.autograde_class(root, students, workers=1, progress=False)
             finally:
-                time.sleep(0.2)  # the watcher's last reading
-                for group in set(seen) - set(owner):
-                    owner[group] = name
-
-        engine.grade_notebook = traced
-        thread.start()
-        outcomes = engine.autograde_class(root, students, workers=1, progress=False)
-        stop.set()
-        thread.join()
+                engine.grade_notebook = grade
         wall, cpu = time.perf_counter() - wall0, cpu_of_children() - cpu0
         per = collections.defaultdict(float)
         for name, seconds in seen.items():
-            kind = name.split("-", 1)[0]
-            notebook = owner.get(name, "?")
-            per[kind, notebook] += seconds
+            per[name.split("-", 1)[0], owner.get(name, "?")] += seconds
         print(engine.outcome_table(outcomes))
         print(f"{len(students)} students, one worker: {wall:.1f} s wall; this process and the "
               f"children it waited for (not the sandboxed ones): {cpu:.1f} CPU s")
@@ -100,33 +111,6 @@ def main():
                 print(f"{notebook:24}" + "".join(f"{v:10.2f}" for v in row))
         measured = sum(per.values()) / len(students)
         print(f"in the job cgroups: {measured:.1f} CPU s per complete submission")
-    finally:
-                time.sleep(0.2)  # the watcher's last reading
-                for group in set(seen) - set(owner):
-                    owner[group] = name
-
-        engine.grade_notebook = traced
-        thread.start()
-        outcomes = engine.autograde_class(root, students, workers=1, progress=False)
-        stop.set()
-        thread.join()
-        wall, cpu = time.perf_counter() - wall0, cpu_of_children() - cpu0
-        per = collections.defaultdict(float)
-        for name, seconds in seen.items():
-            kind = name.split("-", 1)[0]
-            notebook = owner.get(name, "?")
-            per[kind, notebook] += seconds
-        print(engine.outcome_table(outcomes))
-        print(f"{len(students)} students, one worker: {wall:.1f} s wall; this process and the "
-              f"children it waited for (not the sandboxed ones): {cpu:.1f} CPU s")
-        print(f"{'CPU s per submission':24}" + "".join(f"{k:>10}" for k in KINDS))
-        for notebook in sorted(set(owner.values()) | {"?"}):
-            row = [per[k, notebook] / len(students) for k in KINDS]
-            if any(row):
-                print(f"{notebook:24}" + "".join(f"{v:10.2f}" for v in row))
-        measured = sum(per.values()) / len(students)
-        print(f"in the job cgroups: {measured:.1f} CPU s per submission; the rest (release of the "
-              f"template, merging, this process): {cpu / len(students) - measured:.1f}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -39,7 +39,7 @@ VERDICT_MARGIN = 5.0  # seconds between the verdict's deadline and the job's kil
 
 # How a notebook's grading ended: owned by grading/outcomes.py (re-exported here).
 from .outcomes import (FAILED, GRADED, INVALID, MISSING, NOT_YET, STATUS_SHORT,  # noqa: E402,F401
-                               STATUS_TEXT, TIMEOUT, Outcome, not_graded_yet, read_status)
+                       STATUS_TEXT, TIMEOUT, Outcome, not_graded_yet, read_status)
 from .outcomes import write_status as _write_status  # noqa: E402
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..nbgrader_cli import Finished, environment, kill_tree
 from ..nbgrader_cli import start as start_command
+from .sandbox import join_cgroups
 
 # What the server imports once (names only: a module missing here is imported by the job).
 PRELOAD = ["nbgrader.apps.nbgraderapp", "nbgrader.preprocessors", "nbclient", "jupyter_client",
@@ -54,9 +55,7 @@ def context():
 
 def _job(args: list[str], course: str, env: dict, cgroups: list[str], log: str) -> None:
     """In the forked job: join the cgroups, own session, log, environment; run nbgrader."""
-    for group in cgroups:  # the limits first, before anything else runs
-        with open(os.path.join(group, "cgroup.procs"), "w") as procs:
-            procs.write(str(os.getpid()))
+    join_cgroups(cgroups)  # the limits first, before anything else runs
     os.setsid()
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 1)

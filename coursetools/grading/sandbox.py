@@ -354,6 +354,13 @@ def make_cgroups(name: str, memory_bytes: int, max_pids: int, cpus: float = 1.0)
     return made
 
 
+def join_cgroups(groups) -> None:
+    """Move the calling process into these cgroup folders: their limits hold from here on (a
+    fork does this first; a command started by the pool does it in ``nbgrader_cli.in_cgroups``)."""
+    for group in groups:
+        Path(group, "cgroup.procs").write_text(str(os.getpid()))
+
+
 def cpu_seconds(groups: list[Path]) -> float:
     """CPU seconds (user + system) every process of these groups has used so far, those that
     ended included (cgroup v1 ``cpuacct.usage``)."""

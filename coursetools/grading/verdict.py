@@ -711,15 +711,13 @@ def _trusted_child(course: Path, student: str, notebook: str, trusted_groups: li
     """In the fork: join the trusted cgroups, own session; write the verdict as JSON; exit."""
     code = 1
     try:
-        for group in trusted_groups:  # the limits first
-            (group / "cgroup.procs").write_text(str(os.getpid()))
+        sandbox.join_cgroups(trusted_groups)  # the limits first
         os.setsid()
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.dup2(log_fd, 1)
         os.dup2(log_fd, 2)
-        os.environ.update({sandbox.ENV_CGROUPS: os.pathsep.join(map(str, worker_groups)),
-                           sandbox.ENV_TAG: tag, ENV_DEADLINE: repr(deadline)})
+        os.environ[sandbox.ENV_TAG] = tag  # names the worker's scratch folder (remove_scratch)
         os.chdir(paths.ROOT)
         result = answer(course, student, notebook, worker_groups, deadline)
         os.write(out_fd, (json.dumps(result) + "\n").encode())
