@@ -37,22 +37,34 @@ ACCT = sandbox.CGROUP_ROOT / "cpuacct" / "lab2"
 KINDS = ("grader", "kernel", "trusted", "verdict")
 
 
+def read_usage() -> dict[str, float]:
+    """{job cgroup name: ``cpuacct.usage`` (s)} of every grading cgroup now."""
+    usage = {}
+    for group in ACCT.glob("*"):
+        try:
+            usage[group.name] = int((group / "cpuacct.usage").read_text()) / 1e9
+        except (OSError, ValueError):
+            pass
+    return usage
+
+
 def watch(seen: dict, stop: threading.Event) -> None:
     """Keep the largest ``cpuacct.usage`` (s) seen for every job cgroup until ``stop``."""
     while not stop.is_set():
-        for group in ACCT.glob("*"):
-            try:
-                seen[group.name] = max(seen.get(group.name, 0.0),
-                                       int((group / "cpuacct.usage").read_text()) / 1e9)
-            except (OSError, ValueError):
-                pass
+        for name, seconds in read_usage().items():
+            seen[name] = max(seen.get(name, 0.0), seconds)
         time.sleep(0.1)
 
 
 @contextlib.contextmanager
 def cgroup_cpu():
-    """{job cgroup name: CPU s} of every grading cgroup, read (``watch``) while the block runs."""
+    """{job cgroup name: CPU s} of every grading cgroup, read (``watch``) while the block runs.
+
+    A cgroup left over from an earlier run (one whose removal failed) counts only what it
+    used during the block.
+    """
     seen: dict[str, float] = {}
+    before = read_usage()
     stop = threading.Event()
     thread = threading.Thread(target=watch, args=(seen, stop), daemon=True)
     thread.start()
@@ -61,6 +73,11 @@ def cgroup_cpu():
     finally:
         stop.set()
         thread.join()
+        for name, seconds in before.items():
+            if name in seen:
+                seen[name] -= seconds
+                if seen[name] <= 0:
+                    del seen[name]
 
 
 def cpu_of_children() -> float:

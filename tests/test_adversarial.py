@@ -147,6 +147,16 @@ def test_os_exit_fails_its_notebook_and_gains_nothing(attacked):
     assert all(scores(attacked["marks"]["ataque_os_exit"])[c] is None for c in PART1)
 
 
+def test_a_kernel_that_swaps_the_verdicts_channel_gets_a_fresh_process(course, attacked):
+    # Its thread replaces the requests FIFO with a link to the instructor's notebook; the
+    # grader refuses the kernel's channel (never follows the link: that notebook's digest is
+    # checked above), runs the student's cells in a fresh process, and every point stands.
+    assert _status(attacked, "ataque_canal_falso")["parte1_numpy"] == (engine.GRADED, "")
+    _assert_points(attacked, "ataque_canal_falso", {})
+    log = (course / paths.GRADING / "logs" / "ataque_canal_falso.parte1_numpy.verdict.log")
+    assert "no atendió la verificación" in log.read_text(encoding="utf-8")
+
+
 def test_a_cell_sleeping_past_the_time_out_is_interrupted(attacked):
     assert _status(attacked, "ataque_dormir")["parte1_numpy"] == (engine.GRADED, "")
     _assert_points(attacked, "ataque_dormir", {"p1_e9_bonus_pool_backward": 0})

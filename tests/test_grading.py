@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from coursetools import examples, paths
+from coursetools.grading import outcomes
 from test_notebooks import ORIGINAL_PRINTS
 
 # Cells that each example student loses, with the score they keep there.
@@ -108,6 +109,18 @@ def test_exact_points_per_grade_cell(graded_class, student):
     got = {cell: score for cell, score in scores(graded_class[student]).items() if cell in expected}
     assert got == expected
     assert len(expected) >= 30
+
+
+def test_every_graded_notebook_was_verified_by_its_own_kernel(course, class_outcomes):
+    # After its last cell each kernel answers the trusted verdict itself; a fresh process
+    # runs the student's cells again only when the kernel does not (its log says so).
+    logs = course / paths.GRADING / "logs"
+    graded = [(s, nb) for s, per in class_outcomes.items() for nb, o in per.items()
+              if o.status == outcomes.GRADED]
+    assert len(graded) >= 30
+    for student, notebook in graded:
+        log = (logs / f"{student}.{notebook}.verdict.log").read_text(encoding="utf-8")
+        assert "no atendió la verificación" not in log, (student, notebook)
 
 
 def test_untouched_release_scores_zero_in_every_graded_cell(graded_class):

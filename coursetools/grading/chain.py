@@ -6,7 +6,7 @@
 
     sanitize:  ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
                StripHiddenTests, CheckCellMetadata
-    autograde: Execute (SandboxedKernelManager), IgnorePattern, ClearMetadata,
+    autograde: ServingExecute (nbgrader's Execute, SandboxedKernelManager), IgnorePattern, ClearMetadata,
                LimitOutput, TrimOutputs, SaveAutoGrades, RecordBonus, TrustedVerdict,
                AssignLatePenalties, CheckCellMetadata
 
@@ -25,7 +25,7 @@ _PRE = "coursetools.grading.preprocessors."
 SANITIZE = ["nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.DeduplicateIds",
             "nbgrader.preprocessors.OverwriteKernelspec", "nbgrader.preprocessors.OverwriteCells",
             _PRE + "StripHiddenTests", "nbgrader.preprocessors.CheckCellMetadata"]
-AUTOGRADE = ["nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",
+AUTOGRADE = [_PRE + "ServingExecute", "nbgrader.preprocessors.IgnorePattern",
              "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
              _PRE + "TrimOutputs", "nbgrader.preprocessors.SaveAutoGrades", _PRE + "RecordBonus",
              _PRE + "TrustedVerdict",

@@ -7,7 +7,10 @@ Sanitize chain (the submitted notebook -> ``autograded/``), after nbgrader's
   hidden test is ever written to ``autograded/`` nor run in the student's kernel
   (only the cell's one-line description stays); starts the notebook's clock.
 
-Autograde chain (runs the notebook in the sandboxed kernel), after ``Execute``:
+Autograde chain (runs the notebook in the sandboxed kernel):
+
+- ``ServingExecute``: nbgrader's ``Execute``; after the last cell, the kernel answers
+  the trusted verdict before it is shut down (its result waits for ``TrustedVerdict``).
 
 - ``TrimOutputs``: outputs bounded (``coursetools.output_limits``), with a note of what was cut.
 - ``TrustedVerdict`` (after ``SaveAutoGrades``): the test cells, hidden ones
@@ -19,6 +22,7 @@ Autograde chain (runs the notebook in the sandboxed kernel), after ``Execute``:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -27,7 +31,8 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook
-from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from jupyter_core.utils import run_sync
+from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, Unicode
 
 from cnnlab.marks import BONUS_METADATA
@@ -97,16 +102,20 @@ class VerdictUnavailable(RuntimeError):
         self.timed_out = timed_out
 
 
-def run_verdict(course: Path, student: str, notebook: str,
-                deadline: float) -> tuple[dict[str, float], dict[str, float]]:
-    """({grade_id: points}, {grade_id: bonus points}) of one notebook from
-    ``coursetools.grading.verdict.run_verdict``, stopped at ``deadline`` (epoch seconds); its log goes
-    to ``grading/logs/``."""
+def compute_verdict(course: Path, student: str, notebook: str, deadline: float, kernel=None) -> dict:
+    """``coursetools.grading.verdict.run_verdict`` of one notebook, stopped at ``deadline`` (epoch
+    seconds); ``kernel``: the ``KernelLink`` of the kernel that ran it, if it is still alive."""
     from . import sandbox
     from .verdict import VerdictLimits, run_verdict as run_trusted
 
-    answer = run_trusted(course, student, notebook, VerdictLimits(), deadline,
-                         sandbox.job_tag("verdict", student, notebook))
+    return run_trusted(course, student, notebook, VerdictLimits(), deadline,
+                       sandbox.job_tag("verdict", student, notebook), kernel)
+
+
+def verdict_points(course: Path, student: str, notebook: str,
+                   answer: dict) -> tuple[dict[str, float], dict[str, float]]:
+    """({grade_id: points}, {grade_id: bonus points}) of a verdict (``compute_verdict``); its log
+    goes to ``grading/logs/``; raises VerdictUnavailable when it has none."""
     logs = course / paths.GRADING / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     (logs / f"{student}.{notebook}.verdict.log").write_text(
@@ -168,17 +177,24 @@ class TrustedVerdict(NbGraderPreprocessor):
                                "pool, a little before it kills the job); 0: the notebook's start "
                                "plus notebook_seconds").tag(config=True)
 
+    def deadline_of(self, resources) -> float:
+        """Epoch seconds by which the notebook's verdict must end."""
+        started = _STARTED.get(_ids(resources), time.monotonic())
+        return self.deadline or time.time() + started + self.notebook_seconds - time.monotonic()
+
     def preprocess(self, nb, resources):
         student, notebook = _ids(resources)
         course = Path(self.course_root or os.getcwd())
-        started = _STARTED.pop((student, notebook), time.monotonic())
-        deadline = self.deadline or time.time() + started + self.notebook_seconds - time.monotonic()
+        deadline = self.deadline_of(resources)
+        _STARTED.pop((student, notebook), None)
+        computed = resources.get("lab2", {}).pop("verdict", None)  # by ServingExecute, in the kernel
         record = verdict_file(course, student, notebook)
         record.parent.mkdir(parents=True, exist_ok=True)
         with Gradebook(resources["nbgrader"]["db_url"]) as gb:
             row = gb.find_submission_notebook(notebook, resources["nbgrader"]["assignment"], student)
             try:
-                trusted, extra = run_verdict(course, student, notebook, deadline)
+                answer = computed or compute_verdict(course, student, notebook, deadline)
+                trusted, extra = verdict_points(course, student, notebook, answer)
             except VerdictUnavailable as error:
                 for grade in row.grades:  # never keep the kernel's points
                     if grade.cell.cell_type == "code":
@@ -225,6 +241,43 @@ class TrustedVerdict(NbGraderPreprocessor):
             self.log.warning("REVISAR %s/%s: %s", student, notebook, review)
         return nb, resources
 
+
+
+class ServingExecute(Execute):
+    """nbgrader's ``Execute`` whose kernel, after the notebook's last cell, answers the trusted
+    verdict (``verdict.KernelLink``) before it is shut down.
+
+    The verdict computed here waits in ``resources["lab2"]["verdict"]`` for
+    ``TrustedVerdict``, which decides what it means. Nothing is computed here when the
+    kernel is not the sandboxed one (an unprotected run), when ``TrustedVerdict`` is
+    disabled, or when a cell left the kernel dead: ``TrustedVerdict`` then runs the
+    student's cells in a fresh process, as it also does when the kernel does not answer.
+    The kernel's outputs from then on reach nobody (the request is not read back).
+    """
+
+    @contextlib.contextmanager
+    def setup_kernel(self, **kwargs):
+        with super().setup_kernel(**kwargs):
+            yield
+            self._serve_verdict()
+
+    def _serve_verdict(self) -> None:
+        from .sandbox import SandboxedKernelManager
+        from .verdict import KernelLink
+
+        verdict = TrustedVerdict(config=self.config)
+        if not (verdict.enabled and isinstance(self.km, SandboxedKernelManager) and self.km.groups
+                and self.kc is not None and run_sync(self.km.is_alive)()):
+            return
+        student, notebook = _ids(self.resources)
+        link = KernelLink(self.km.scratch, self.km.groups)
+        try:
+            self.kc.execute(link.code(), silent=True, store_history=False, allow_stdin=False)
+            course = Path(verdict.course_root or os.getcwd())
+            self.resources.setdefault("lab2", {})["verdict"] = compute_verdict(
+                course, student, notebook, verdict.deadline_of(self.resources), link)
+        finally:
+            link.close()
 
 
 def cell_label(grade_id: str) -> str:

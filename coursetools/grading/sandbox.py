@@ -228,6 +228,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._own_groups: list[Path] = []
+        self.groups: list[Path] = []  # the running kernel's cgroups
         self._watchdog = None
         self._scratch = make_scratch()
         cache = self.matplotlib_cache or (own_matplotlib_cache() if not self.cgroups else "")
@@ -246,6 +247,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         source = Path(self.course_root) / "source" / ASSIGNMENT
         return {p.name for p in source.iterdir()} if source.is_dir() else set()
 
+    @property
+    def scratch(self) -> str:
+        """The kernel's scratch folder, shown at the same path inside its sandbox."""
+        return self._scratch
+
     def _kernel_groups(self) -> list[Path]:
         if self.cgroups:  # made (and self-tested) by the class pool
             return [Path(g) for g in self.cgroups]
@@ -259,7 +265,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         cwd = str(kw.get("cwd") or os.getcwd())
         env = kernel_env(dict(kw.get("env") or os.environ), self._scratch)
-        groups = self._kernel_groups()
+        groups = self.groups = self._kernel_groups()
         cmd = sandboxed_command(list(kernel_cmd), cwd, self._scratch, list(self.readonly), env,
                                 groups, self.cpu_seconds, self.file_bytes, self._trusted_names())
         kw["env"] = {"PATH": "/usr/bin:/bin"}
@@ -383,11 +389,15 @@ def kill_cgroups(groups: list[Path]) -> int:
             except ProcessLookupError:
                 pass
         time.sleep(0.1)
-    for group in groups:
-        try:
-            group.rmdir()
-        except OSError:
-            pass
+    for group in groups:  # a process just killed can keep its cgroup busy for a moment
+        for _ in range(20):
+            try:
+                group.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.05)
     return killed
 
 

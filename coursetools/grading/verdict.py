@@ -5,8 +5,10 @@ can rebind ``np.allclose``, ``cnnlab.marks`` or IPython's hooks and fake the
 marks. Here the same test cells (taken from ``source/``, hidden tests
 included) run in a trusted Python process with trusted NumPy, PyTorch and
 ``cnnlab``; every function (or class) the solution cells define is a proxy
-that sends its arguments to a fresh sandboxed process running only the
-student's cells (``verdict_worker.py``), and gets plain data back (``.npz``
+that sends its arguments to the student's sandboxed kernel after its last cell
+(``KernelLink``; ``verdict_worker.serve_kernel``) or, when the kernel does not
+answer, to a fresh sandboxed process running only the student's cells
+(``verdict_worker.py``), and gets plain data back (``.npz``
 read with ``allow_pickle=False``: numbers, strings, lists, tuples, dicts,
 arrays; tensors as arrays). An object the student's code returns that is not
 plain data (a model, a DataLoader, a transform) stays in that process: here it
@@ -44,6 +46,7 @@ import os
 import pickle
 import select
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -67,6 +70,7 @@ from .verdict_worker import (ERROR, IMAGE_TYPES, KEPT, OBJECT, REF, TENSOR, deco
 SKIPPED_FIXED = ("_figure", "_timing", "_train", "_summary", "_experiment", "_run", "_curves", "_errors")
 CALL_TIMEOUT = 120.0   # seconds for one request to the student's process
 SETUP_TIMEOUT = 300.0  # seconds for the student's cells to run
+KERNEL_READY_TIMEOUT = 15.0  # seconds for the kernel to start answering (else: a fresh process)
 ENV_DEADLINE = "LAB2_VERDICT_DEADLINE"  # epoch seconds: the verdict stops there (the notebook's wall clock)
 
 
@@ -324,14 +328,79 @@ def _apply_state(obj, state: dict) -> None:
             obj.load_state_dict(state["optimizer"])
 
 
+class KernelLink:
+    """Two FIFOs through which the student's kernel answers the verdict after its last cell.
+
+    Made by nbgrader's process (``preprocessors.ServingExecute``) in a new folder of the
+    kernel's scratch folder, which the sandbox shows at the same path; the kernel runs
+    ``code()`` (``verdict_worker.serve_kernel``). This side never follows a name the
+    kernel could have changed: the folder is held open and both FIFOs are opened through
+    it without following links, and each must still be a FIFO once open.
+    ``groups``: the kernel's cgroups (its CPU is the student's, for the timing checks).
+    """
+
+    def __init__(self, scratch: str, groups: list[Path]):
+        self.groups = [Path(g) for g in groups]
+        self.folder = tempfile.mkdtemp(prefix="verdict-", dir=scratch)
+        self._dir = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        for name in ("requests", "answers"):
+            os.mkfifo(name, 0o600, dir_fd=self._dir)
+        shutil.copy(Path(__file__).with_name("verdict_worker.py"), Path(self.folder) / "verdict_worker.py")
+        self.answers_fd = self._open("answers", os.O_RDONLY)
+
+    def _open(self, name: str, flags: int) -> int:
+        fd = os.open(name, flags | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self._dir)
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise VerdictError("canal del kernel alterado")
+        return fd
+
+    def open_requests(self):
+        """The write end of the requests FIFO (the kernel opened its read end before "ready")."""
+        try:
+            fd = self._open("requests", os.O_WRONLY)
+        except OSError as error:  # ENXIO: nobody reads it
+            raise VerdictError("el kernel no abrió su canal") from error
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "wb")
+
+    def code(self) -> str:
+        """The code the kernel runs to answer (binds no name in the student's namespace)."""
+        script = str(Path(self.folder) / "verdict_worker.py")
+        requests, answers = (str(Path(self.folder) / n) for n in ("requests", "answers"))
+        return (f"(lambda ns: (exec(compile(open({script!r}).read(), {script!r}, 'exec'), ns), "
+                f"ns['serve_kernel']({requests!r}, {answers!r})))({{'__name__': 'lab2_verdict_worker'}})")
+
+    def close(self) -> None:
+        for fd in (self.answers_fd, self._dir):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 class Worker:
     """The student's cells in a sandboxed process, answering requests with data."""
 
     def __init__(self, course: Path, student: str, cells: list[dict], groups: list[Path],
-                 deadline: float | None = None):
+                 deadline: float | None = None, kernel: KernelLink | None = None):
+        """A fresh sandboxed process that runs ``cells`` in ``groups``; with ``kernel``, the
+        student's kernel answering through it instead (``VerdictError`` if it does not start
+        answering within ``KERNEL_READY_TIMEOUT``)."""
         self.handles: dict[int, Remote] = {}
         self.deadline = deadline
         self.broken: VerdictError | None = None  # why the protocol broke (then every answer is void)
+        self.proc, self.scratch, self.requests = None, None, None
+        if kernel is not None:
+            self.answers_fd = os.dup(kernel.answers_fd)
+            self.ready = self._read(KERNEL_READY_TIMEOUT)
+            try:
+                self.requests = kernel.open_requests()
+            except VerdictError as error:
+                self.fail(error)
+                raise
+            return
         self.scratch = sandbox.make_scratch()
         script = Path(self.scratch) / "verdict_worker.py"
         shutil.copy(Path(__file__).with_name("verdict_worker.py"), script)
@@ -343,6 +412,7 @@ class Worker:
                                         cwd, self.scratch, sandbox.data_paths(course), env, groups)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"})
+        self.requests, self.answers_fd = self.proc.stdin, self.proc.stdout.fileno()
         self.ready = self._read(SETUP_TIMEOUT)
         for failure in self.ready[0].get("failures", []):  # ready = (meta, arrays)
             print("celda que falló en el proceso del estudiante:", str(failure)[:300], file=sys.stderr)
@@ -375,7 +445,7 @@ class Worker:
     def _read_exactly(self, n: int, timeout: float) -> bytes:
         buffer, got = bytearray(n), 0
         view = memoryview(buffer)
-        fd = self.proc.stdout.fileno()
+        fd = self.answers_fd
         end = time.monotonic() + timeout
         while got < n:
             ready, _, _ = select.select([fd], [], [], max(0.0, end - time.monotonic()))
@@ -394,9 +464,9 @@ class Worker:
             raise self.broken
         meta["rng"] = random_state_message(arrays)
         try:
-            self.proc.stdin.write(pack(meta, arrays))
-            self.proc.stdin.flush()
-        except (BrokenPipeError, ValueError) as error:
+            self.requests.write(pack(meta, arrays))
+            self.requests.flush()
+        except (BrokenPipeError, ValueError, AttributeError) as error:
             self.fail(VerdictError("el proceso del estudiante terminó"))
             raise self.broken from error
         reply, out = self._read(CALL_TIMEOUT)
@@ -455,6 +525,20 @@ class Worker:
         return self.handles[ref]
 
     def close(self):
+        """Stop answering: a fresh process is killed; the kernel sees its requests end."""
+        if self.proc is None:
+            for stream in (self.requests,):
+                try:
+                    if stream is not None:
+                        stream.close()
+                except OSError:
+                    pass
+            try:
+                os.close(self.answers_fd)
+            except OSError:
+                pass
+            self.requests, self.answers_fd = None, -1
+            return
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
@@ -537,10 +621,27 @@ def proxy(worker: Worker, name: str):
     return call
 
 
+def start_worker(course: Path, student: str, cells: list[dict], groups: list[Path],
+                 deadline: float | None, kernel: KernelLink | None) -> tuple[Worker, list[Path]]:
+    """The student's side of the verdict and the cgroups its CPU is read from: the kernel
+    through ``kernel`` when it starts answering, else a fresh process in ``groups``."""
+    if kernel is not None:
+        try:
+            return Worker(course, student, cells, groups, deadline, kernel), kernel.groups
+        except VerdictTimeout:
+            raise
+        except VerdictError as error:
+            print(f"el kernel no atendió la verificación ({error}): proceso nuevo", file=sys.stderr)
+    return Worker(course, student, cells, groups, deadline), groups
+
+
 def trusted_points(course: Path, student: str, notebook: str, groups: list[Path],
-                   deadline: float | None = None) -> tuple[dict[str, float], dict[str, float]]:
+                   deadline: float | None = None,
+                   kernel: KernelLink | None = None) -> tuple[dict[str, float], dict[str, float]]:
     """({grade_id: points}, {grade_id: bonus points}) of one notebook's test cells, decided on
-    the trusted side (a bonus cell's points are 0: what it earns is extra credit).
+    the trusted side (a bonus cell's points are 0: what it earns is extra credit). The
+    student's side is the kernel through ``kernel`` or, failing that, a fresh process
+    that runs the student's cells in ``groups`` (``start_worker``).
 
     Raises VerdictError when the student's process breaks the protocol (a reply over
     the limits, no reply, a dead process), VerdictTimeout past ``deadline`` (epoch s).
@@ -548,7 +649,7 @@ def trusted_points(course: Path, student: str, notebook: str, groups: list[Path]
     from IPython.core.interactiveshell import InteractiveShell
 
     worker_cells, trusted, functions, values = cells_of(course, student, notebook)
-    worker = Worker(course, student, worker_cells, groups, deadline)
+    worker, groups = start_worker(course, student, worker_cells, groups, deadline, kernel)
     try:
         shell = InteractiveShell.instance()
         shell.reset(new_session=False)
@@ -598,13 +699,13 @@ def trusted_points(course: Path, student: str, notebook: str, groups: list[Path]
 
 
 def answer(course: Path, student: str, notebook: str, groups: list[Path],
-           deadline: float | None) -> dict:
+           deadline: float | None, kernel: KernelLink | None = None) -> dict:
     """The verdict as data: {"points": ..., "bonus": ...} or {"error": ..., "timed_out": ...}.
     The test cells' prints go to stderr."""
     real_stdout = sys.stdout
     sys.stdout = sys.stderr  # the test cells print; only the verdict is returned
     try:
-        points, extra = trusted_points(course, student, notebook, groups, deadline)
+        points, extra = trusted_points(course, student, notebook, groups, deadline, kernel)
     except VerdictError as error:
         return {"error": str(error), "timed_out": isinstance(error, VerdictTimeout)}
     finally:
@@ -633,7 +734,7 @@ class VerdictLimits:
 
 
 def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits,
-                deadline: float, tag: str = "") -> dict:
+                deadline: float, tag: str = "", kernel: KernelLink | None = None) -> dict:
     """The verdict of one notebook, computed in a fork of this process, each side in its cgroups.
 
     The trusted process is a fork of the caller (nbgrader's process: NumPy, IPython and,
@@ -641,7 +742,8 @@ def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits
     memory/pids/cpu cgroup of its own before anything else; the student's process it
     starts (``Worker``) joins another one. Both are killed, whatever happened, when it
     ends or at ``deadline`` (epoch seconds: the notebook's wall-clock limit, which the
-    verdict's time counts in). ``tag`` names the cgroups and scratch folders.
+    verdict's time counts in). ``tag`` names the cgroups and scratch folders. With
+    ``kernel`` the student's side is the kernel that ran the notebook (``KernelLink``).
 
     Returns {"points": {grade_id: points}, "bonus": {grade_id: extra credit}} or
     {"error": one line, "timed_out": bool},
@@ -660,7 +762,7 @@ def run_verdict(course: Path, student: str, notebook: str, limits: VerdictLimits
             pid = os.fork()
             if pid == 0:  # the trusted process: never returns
                 _trusted_child(course, student, notebook, trusted_groups, worker_groups, tag,
-                               deadline, log.fileno(), out.fileno())
+                               deadline, log.fileno(), out.fileno(), kernel)
             # It stops itself at the deadline; a few seconds later it is killed.
             killed = not _wait_until(pid, deadline + 5.0)
         finally:
@@ -707,7 +809,7 @@ def _wait_until(pid: int, deadline: float) -> bool:
 
 def _trusted_child(course: Path, student: str, notebook: str, trusted_groups: list[Path],
                    worker_groups: list[Path], tag: str, deadline: float, log_fd: int,
-                   out_fd: int) -> None:
+                   out_fd: int, kernel: KernelLink | None = None) -> None:
     """In the fork: join the trusted cgroups, own session; write the verdict as JSON; exit."""
     code = 1
     try:
@@ -719,7 +821,7 @@ def _trusted_child(course: Path, student: str, notebook: str, trusted_groups: li
         os.dup2(log_fd, 2)
         os.environ[sandbox.ENV_TAG] = tag  # names the worker's scratch folder (remove_scratch)
         os.chdir(paths.ROOT)
-        result = answer(course, student, notebook, worker_groups, deadline)
+        result = answer(course, student, notebook, worker_groups, deadline, kernel)
         os.write(out_fd, (json.dumps(result) + "\n").encode())
         code = 0 if "error" not in result else 1
     except BaseException:  # noqa: BLE001 - its log says what; no verdict means an error line

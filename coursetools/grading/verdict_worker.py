@@ -1,8 +1,11 @@
 """The untrusted half of the trusted verdict: runs a student's code and answers requests with data.
 
-Started by ``coursetools.grading.verdict`` inside the sandbox (``coursetools.grading.sandbox``),
-with the cells to run in a JSON file given as the first argument. It runs them
-in an IPython shell, then serves requests on the stdout it was started with:
+Two ways in: the student's kernel runs ``serve_kernel`` after the notebook's last
+cell and answers on two FIFOs (``coursetools.grading.verdict.KernelLink``), in the
+namespace the notebook's cells left; or ``coursetools.grading.verdict`` starts this
+file inside the sandbox (``coursetools.grading.sandbox``) with the cells to run in a
+JSON file given as the first argument (``main``): it runs them in an IPython shell,
+then answers on the stdin/stdout it was started with. Either way it answers requests:
 call a function of the student's (or an object it returned before), read an
 attribute, iterate, take the length or an item. Each answer carries the
 result, the arguments after the call (a function may change its inputs) and
@@ -29,6 +32,7 @@ import json
 import marshal
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
@@ -252,25 +256,12 @@ def student_frame(error):
         return None
 
 
-def main():
-    requests = os.fdopen(os.dup(0), "rb")
-    answers = os.fdopen(os.dup(1), "wb")
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1):
-        os.dup2(devnull, fd)
-
-    sys.path.insert(0, os.getcwd())  # the trusted cnnlab, as in a kernel
-    from IPython.core.interactiveshell import InteractiveShell
-
+def run_cells(shell, cells) -> list[str]:
+    """Run the cells (dicts with "source", "number", "fixed") in ``shell``; the failures, one line each."""
     def too_long(signum, frame):
         raise KeyboardInterrupt("celda detenida por tiempo")
 
     signal.signal(signal.SIGALRM, too_long)
-    shell = InteractiveShell.instance()
-    shell.enable_gui = lambda gui=None: None  # `%matplotlib inline` outside a kernel
-    for mime in IMAGE_TYPES:  # figures are not drawn: nobody sees this process's outputs
-        shell.display_formatter.formatters[mime].enabled = False
-    cells = json.loads(open(sys.argv[1], encoding="utf-8").read())
     failures = []
     for cell in cells:
         if type(cell.get("number")) is int:
@@ -281,10 +272,55 @@ def main():
         if not result.success:
             error = result.error_in_exec or result.error_before_exec
             failures.append(f"{cell['id']}: {type(error).__name__}: {error}")
+    return failures
+
+
+def main():
+    """A fresh process: run the cells of the JSON file ``sys.argv[1]``, then answer on stdin/stdout."""
+    requests = os.fdopen(os.dup(0), "rb")
+    answers = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1):
+        os.dup2(devnull, fd)
+
+    sys.path.insert(0, os.getcwd())  # the trusted cnnlab, as in a kernel
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.enable_gui = lambda gui=None: None  # `%matplotlib inline` outside a kernel
+    for mime in IMAGE_TYPES:  # figures are not drawn: nobody sees this process's outputs
+        shell.display_formatter.formatters[mime].enabled = False
+    cells = json.loads(open(sys.argv[1], encoding="utf-8").read())
+    failures = run_cells(shell, cells)
     answers.write(pack({"ready": True, "failures": failures}, {}))
     answers.flush()
+    serve(requests, answers, shell.user_ns)
 
-    namespace = shell.user_ns
+
+def serve_kernel(requests_path, answers_path):
+    """In the student's kernel, after its last cell: answer on two FIFOs (``verdict.KernelLink``).
+
+    The namespace is the kernel's, as nbgrader's run from the top left it. Prints and
+    figures from here on go nowhere: no output of this request reaches the notebook.
+    """
+    shell = sys.modules["IPython"].get_ipython()
+    requests_fd = os.open(requests_path, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(requests_fd, True)
+    answers = open(answers_path, "wb")  # the trusted side holds the read end: no wait
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (1, 2):
+        os.dup2(devnull, fd)
+    sys.stdout = sys.stderr = open(os.devnull, "w")
+    for mime in IMAGE_TYPES:
+        shell.display_formatter.formatters[mime].enabled = False
+    answers.write(pack({"ready": True, "failures": []}, {}))
+    answers.flush()
+    select.select([requests_fd], [], [])  # the trusted side opens its end after "ready"
+    serve(os.fdopen(requests_fd, "rb"), answers, shell.user_ns)
+
+
+def serve(requests, answers, namespace):
+    """Answer the trusted side's requests about ``namespace`` until its stream ends."""
     objects = Objects()
 
     class Unpickler(pickle.Unpickler):

@@ -1,5 +1,6 @@
 # zero_pad is right, but in the trusted verdict's worker (found by its local
-# variable `answers`, the reply stream of verdict_worker.py) it first writes a reply
+# variable `answers`, the reply stream of verdict_worker.py, in the kernel after its
+# last cell or in a fresh process) it first writes a reply
 # of its own: a 15 MB .npz whose header declares a 3.25 GiB float64 array (zeros
 # compress about 230:1). The trusted side reads the .npy headers before loading
 # anything and rejects it: the notebook fails with the reason; its memory stays small.
@@ -16,7 +17,7 @@ def _respuesta_propia():
     frame = sys._getframe()
     while frame is not None and "answers" not in frame.f_locals:
         frame = frame.f_back
-    if frame is None:  # in the kernel: nothing to do
+    if frame is None:  # while the cells run: nothing to do
         return
     answers = frame.f_locals["answers"]
     buffer = io.BytesIO()
