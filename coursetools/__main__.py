@@ -41,7 +41,8 @@ def main(argv=None) -> int:
                                 "(default: c.ClassPool.scheduler in nbgrader_config.py, else here); "
                                 "see docs/cluster.md")
         p.add_argument("--workers", type=int, default=None,
-                       help=f"grading processes side by side (default: cores, here {engine.default_workers()})")
+                       help=f"students graded side by side (default: cores + 1, at most one per 3 GB of "
+                            f"memory; here {engine.default_workers()})")
         p.add_argument("--timeout", type=float, default=LIMITS.notebook_seconds,
                        help=f"wall-clock seconds allowed per notebook of a student (default {LIMITS.notebook_seconds:.0f})")
         p.add_argument("--no-sandbox", dest="sandboxed", action="store_false",

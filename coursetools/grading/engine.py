@@ -44,7 +44,15 @@ from .outcomes import write_status as _write_status  # noqa: E402
 
 
 def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """Students graded side by side: one more than the cores (a job leaves its core idle part of
+    the time: kernel start, the verdict's back-and-forth), at most one per ``LIMITS.memory_bytes``
+    of the machine's memory (each kernel may use that much), at least one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return cores
+    return max(1, min(cores + 1, memory // LIMITS.memory_bytes))
 
 
 def _error_line(log: str) -> str:

@@ -18,6 +18,7 @@ when killed at the time-out, and the log).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -56,6 +57,7 @@ def context():
 def _job(args: list[str], course: str, env: dict, cgroups: list[str], log: str) -> None:
     """In the forked job: join the cgroups, own session, log, environment; run nbgrader."""
     join_cgroups(cgroups)  # the limits first, before anything else runs
+    gc.freeze()  # the preloaded modules: the collector no longer walks them (0.4 s a pass)
     os.setsid()
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 1)
