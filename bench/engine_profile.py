@@ -8,8 +8,9 @@ It grades the named example students (both notebooks, one worker, sandboxed, tru
 verdict) while a thread reads ``cpuacct.usage`` of every grading cgroup
 (``/sys/fs/cgroup/cpuacct/lab2/<kind>-<job>``) every 0.1 s, and prints the CPU seconds
 of each kind per notebook: ``grader`` (the nbgrader process), ``kernel`` (the student's
-sandboxed kernel), ``trusted`` (the verdict's trusted process), ``verdict`` (the
-verdict's sandboxed worker), plus the whole run's CPU (this process and its children).
+sandboxed kernel, which also answers the verdict after its last cell), ``trusted`` (the
+verdict's trusted process), ``verdict`` (the verdict's fresh sandboxed process, only when a
+kernel does not answer), plus the whole run's CPU (this process and its children).
 Every grading cgroup of the machine is read: run it with no other grading beside it.
 """
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class Limits:
     """Limits of one notebook's grading; bytes, seconds and counts."""
 
-    memory_bytes: int = 3 * 2**30        # per kernel, per verdict worker, per nbgrader process
+    memory_bytes: int = 3 * 2**30        # per kernel, per fresh verdict process, per nbgrader process
     max_pids: int = 256                  # processes and threads per kernel
     grader_pids: int = 4096              # processes and threads of one nbgrader process
     notebook_seconds: float = 300.0      # wall clock for one notebook: kernel + trusted verdict

@@ -10,7 +10,8 @@ nbgrader's own command-line entry point in-process, with the same arguments and
 the same ``nbgrader_config.py`` as the command would. The verdict the job starts
 is in turn a fork of the job (``coursetools.grading.verdict.run_verdict``), so it starts
 with everything imported too. Nothing a student wrote runs in these processes:
-the kernel and the verdict's worker are fresh sandboxed processes as before.
+the kernel (and the verdict's fresh process, when one is needed) is a fresh
+sandboxed process as before.
 
 ``start`` has ``nbgrader_cli.start``'s contract: a ``Finished`` (exit code, or None
 when killed at the time-out, and the log).
