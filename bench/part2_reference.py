@@ -59,7 +59,7 @@ def main():
     ns = reference.part2_namespace()
     kwargs = {} if args.epochs is None else {"epochs": args.epochs}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
-          f"image size {ns['TAMANO_EXPERIMENTO']}, epochs {kwargs.get('epochs', ns['EPOCAS'])}, "
+          f"image size {ns['TAMANO_EXPERIMENTO']} (evaluated at {ns['TAMANO_EVALUACION']}), epochs {kwargs.get('epochs', ns['EPOCAS'])}, "
           f"validation fraction {ns['FRACCION_VALIDACION']}", flush=True)
     accuracies, histories = [], []
     longest = 0.0
@@ -108,7 +108,7 @@ def docs_figures(ns: dict, model, folder: Path) -> None:
     conv = next(m for m in model.modules() if isinstance(m, torch.nn.Conv2d))  # as the notebook
     save(folder / "parte2_filtros.png", figures.filters(conv.weight))
     photo, _ = ns["datasets"].ImageFolder(os.path.join(ns["DATA_DIR"], "train"),
-                                          ns["make_transforms"](False, ns["TAMANO_EXPERIMENTO"]))[300]
+                                          ns["make_transforms"](False, ns["TAMANO_EVALUACION"]))[300]
     captured = {}
     hook = conv.register_forward_hook(lambda layer, inputs, output: captured.update(maps=output.detach()[0]))
     model.eval()
@@ -134,7 +134,7 @@ def draw(path: Path, seeds, histories, accuracies) -> None:
     ax.set_xlabel("época")
     ax.set_ylabel("exactitud (%)")
     ax.set_ylim(40, 100)
-    ax.set_title("Modelo de referencia de la Parte 2: validación (trazo fuerte), muestra de "
+    ax.set_title("Modelo de referencia de la Parte 2: validación (trazo fuerte), muestra de\n"
                  f"entrenamiento (tenue); prueba media {sum(accuracies) / len(accuracies):.1f} %", fontsize=9)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
