@@ -269,14 +269,19 @@ class ServingExecute(Execute):
 
     def _serve_verdict(self) -> None:
         from .sandbox import SandboxedKernelManager
-        from .verdict import KernelLink
+        from .verdict import KernelLink, VerdictError
 
         verdict = TrustedVerdict(config=self.config)
         if not (verdict.enabled and isinstance(self.km, SandboxedKernelManager) and self.km.groups
                 and self.kc is not None and run_sync(self.km.is_alive)()):
             return
         student, notebook = _ids(self.resources)
-        link = KernelLink(self.km.scratch, self.km.groups)
+        try:
+            link = KernelLink(self.km.scratch, self.km.groups)
+        except (OSError, VerdictError) as error:  # the kernel planted something: a fresh process
+            self.log.warning("the kernel's channel could not be made (%s): a fresh process answers",
+                             str(error)[:200])
+            return
         try:
             self.kc.execute(link.code(), silent=True, store_history=False, allow_stdin=False)
             course = Path(verdict.course_root or os.getcwd())

@@ -334,8 +334,10 @@ class KernelLink:
     Made by nbgrader's process (``preprocessors.ServingExecute``) in a new folder of the
     kernel's scratch folder, which the sandbox shows at the same path; the kernel runs
     ``code()`` (``verdict_worker.serve_kernel``). This side never follows a name the
-    kernel could have changed: the folder is held open and both FIFOs are opened through
-    it without following links, and each must still be a FIFO once open.
+    kernel could have changed: the folder is held open, nothing is written into it but
+    the two FIFOs, which are opened through it without following links and must still be
+    FIFOs once open; anything the kernel planted there first (``OSError``,
+    ``VerdictError``) makes the caller use a fresh process instead.
     ``groups``: the kernel's cgroups (its CPU is the student's, for the timing checks).
     """
 
@@ -345,7 +347,6 @@ class KernelLink:
         self._dir = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         for name in ("requests", "answers"):
             os.mkfifo(name, 0o600, dir_fd=self._dir)
-        shutil.copy(Path(__file__).with_name("verdict_worker.py"), Path(self.folder) / "verdict_worker.py")
         self.answers_fd = self._open("answers", os.O_RDONLY)
 
     def _open(self, name: str, flags: int) -> int:
@@ -365,10 +366,14 @@ class KernelLink:
         return os.fdopen(fd, "wb")
 
     def code(self) -> str:
-        """The code the kernel runs to answer (binds no name in the student's namespace)."""
-        script = str(Path(self.folder) / "verdict_worker.py")
+        """The code the kernel runs to answer (binds no name in the student's namespace).
+
+        The worker's source travels inside the code itself: nothing is written into the
+        folder, where the kernel could have planted a link for this side to write through.
+        """
+        source = Path(__file__).with_name("verdict_worker.py").read_text(encoding="utf-8")
         requests, answers = (str(Path(self.folder) / n) for n in ("requests", "answers"))
-        return (f"(lambda ns: (exec(compile(open({script!r}).read(), {script!r}, 'exec'), ns), "
+        return (f"(lambda ns: (exec(compile({source!r}, 'verdict_worker.py', 'exec'), ns), "
                 f"ns['serve_kernel']({requests!r}, {answers!r})))({{'__name__': 'lab2_verdict_worker'}})")
 
     def close(self) -> None:
