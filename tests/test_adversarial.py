@@ -221,14 +221,18 @@ def _decoded(text: str) -> str:
     return "\n".join(found)
 
 
+@pytest.fixture(scope="module")
+def attacked_feedback(course, attacked):
+    """The feedback pages of the class with the attackers, rendered once for this module."""
+    return steps.feedback(course)
+
+
 @pytest.mark.parametrize("student", ["ataque_codifica_celdas", "ataque_transformador"])
-def test_no_hidden_test_reaches_the_kernel_in_any_encoding(course, attacked, student):
+def test_no_hidden_test_reaches_the_kernel_in_any_encoding(course, attacked, attacked_feedback, student):
     import html
     import re
 
     from coursetools import feedback
-
-    steps.feedback(course)
     pages = [course / "autograded" / student / paths.ASSIGNMENT / f"{n}.ipynb" for n in _handed_in(student)]
     pages += [course / "feedback" / student / paths.ASSIGNMENT / f"{n}.html" for n in _handed_in(student)]
     decoded = "\n".join(_decoded(html.unescape(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8"))))
